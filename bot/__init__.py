@@ -1,0 +1,1 @@
+"""Briefing bot: a Discord bot that answers from a cited store built from articles."""
