@@ -1,0 +1,1 @@
+"""Fixtures for the Discord stand-in (filled in by the stand-in work)."""

@@ -1,0 +1,1 @@
+"""Fixtures for the knowledge store (filled in by the store work)."""
