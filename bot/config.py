@@ -57,7 +57,8 @@ class Settings:
         return self.api_base.rstrip("/") != DEFAULT_API_BASE
 
     def __repr__(self) -> str:  # never show the token
-        return f"Settings(db_path={self.db_path!s}, api_base={self.api_base!r}, token={'set' if self.token else 'unset'})"
+        token = "set" if self.token else "unset"
+        return f"Settings(db_path={self.db_path!s}, api_base={self.api_base!r}, token={token})"
 
 
 def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
@@ -98,5 +99,6 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         log_level=log_level,
         shard_count=shard_count,
         shard_ids=shard_ids,
-        message_content=(get("MESSAGE_CONTENT_INTENT", "false") or "false").lower() in {"1", "true", "yes", "on"},
+        message_content=(get("MESSAGE_CONTENT_INTENT", "false") or "false").lower()
+        in {"1", "true", "yes", "on"},
     )

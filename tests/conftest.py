@@ -1,3 +1,3 @@
-"""Shared fixtures. Stand-in fixtures live in tests/standin_fixtures.py, store fixtures in tests/store_fixtures.py."""
+"""Shared fixtures: the stand-in's in tests/standin_fixtures.py, the store's in tests/store_fixtures.py."""
 
 pytest_plugins = ["tests.standin_fixtures", "tests.store_fixtures"]

@@ -1,0 +1,123 @@
+"""The role a text gives a person, read from the words around the name.
+
+Three shapes cover most news prose:
+
+- a title before the name: "Wagner Group chairman Yevgeny Prigozhin", "Russian Minister of Defense Sergei
+  Shoigu", "Moscow-based Middle East expert Elena Suponina";
+- an appositive after it: "Andrei Kortunov, the director general of the Russian International Affairs
+  Council, argued …";
+- an appositive before it: "… invited the president of Libya’s State Council, Khaled al-Meshri, to …".
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.extract import lexicon
+from bot.extract.segment import tokenize
+
+_WORDS = lexicon.load("actors")
+ROLE_NOUNS = frozenset(_WORDS["role_nouns"])
+LEADER_NOUNS = frozenset(_WORDS["leader_nouns"])
+HONORIFICS = frozenset(word.lower().rstrip(".") for word in _WORDS["honorifics"])
+ROLE_MODIFIERS = frozenset(_WORDS["role_modifiers"])
+_ROLE_WORDS = {word for phrase in ROLE_NOUNS for word in phrase.split()} | HONORIFICS
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_STOP_BEFORE = frozenset(
+    {"the", "a", "an", "and", "or", "by", "with", "upon", "that", "to", "from", "for", "as"}
+)
+_APPOSITIVE_END = re.compile(r",|;|—|–|\(|\)|$")
+
+
+def is_role_word(word: str) -> bool:
+    return word.lower().rstrip(".") in _ROLE_WORDS
+
+
+def has_role_noun(phrase: str) -> bool:
+    lower = phrase.lower()
+    return any(re.search(rf"\b{re.escape(noun)}\b", lower) for noun in ROLE_NOUNS)
+
+
+def is_leader_role(role: str) -> bool:
+    """Whether a role says the person leads the body it names ("chairman", "leader", not "deputy …")."""
+    lower = role.lower()
+    if re.search(r"\b(?:deputy|vice|assistant|former|ex|adviser|advisor|aide|spokes\w*)\b", lower):
+        return False
+    return any(re.search(rf"\b{re.escape(noun)}\b", lower) for noun in LEADER_NOUNS)
+
+
+def title_before(sentence: str, name_start: int, continuing: bool = False) -> str | None:
+    """The title phrase that ends right before a name ("Libyan National Army leader" Khalifa Haftar).
+
+    ``continuing`` extends a title already found inside the name's span ("UN-recognized" + "GNA Prime
+    Minister"), so the words need not end on a role word.
+    """
+    tokens = tokenize(sentence[:name_start])
+    taken: list[str] = []
+    for token in reversed(tokens):
+        word = token.text
+        lower = word.lower()
+        if lower in _STOP_BEFORE or (not word[:1].isalnum()):
+            break
+        is_title_word = is_role_word(word) or lower in ROLE_MODIFIERS
+        if not taken and not is_title_word and not continuing:
+            return None
+        if word[:1].isupper() or is_title_word or lower == "of" or "-" in word:
+            taken.append(word)
+            continue
+        break
+    while taken and taken[-1].lower() == "of":
+        taken.pop()
+    if not taken or not (continuing or any(is_role_word(word) for word in taken)):
+        return None
+    start = tokens[len(tokens) - len(taken)].start
+    return sentence[start:name_start].strip() or None
+
+
+def appositive_after(sentence: str, name_end: int) -> str | None:
+    """ ", the director general of the Russian International Affairs Council," after a name."""
+    rest = sentence[name_end:]
+    if not rest.startswith(", "):
+        return None
+    phrase = _clause_segment(rest[2:])
+    # "speaker of the Haftar-aligned, Tobruk-based parliament": a segment ending on a hyphenated
+    # adjective continues past the comma.
+    while re.search(r"-[a-z]+$", phrase) and rest[2 + len(phrase) :].startswith(", "):
+        more = _clause_segment(rest[4 + len(phrase) :])
+        if not more or len(more.split()) > 4:
+            break
+        phrase = f"{phrase}, {more}"
+    return _role_phrase(phrase)
+
+
+def appositive_before(sentence: str, name_start: int) -> str | None:
+    """ "the president of Libya’s State Council, " before a name."""
+    before = sentence[:name_start]
+    if not before.endswith(", "):
+        return None
+    segment = re.split(r"[,;:—–(]", before[:-2])[-1]
+    match = re.search(r"\b(?:the|a|an)\s+(.+)$", segment, re.IGNORECASE)
+    if match is None:
+        return None
+    return _role_phrase(match.group(0))
+
+
+def _clause_segment(text: str) -> str:
+    return text[: _APPOSITIVE_END.search(text).start()].strip()
+
+
+def _role_phrase(phrase: str) -> str | None:
+    """A phrase is a role when it starts in lower case and names a role noun in its first five words."""
+    phrase = phrase.strip()
+    if not phrase or len(phrase.split()) > 16:
+        return None
+    if phrase[0].isupper():  # "Kenya's defence minister", but not "Russian Minister … Sergei Shoigu"
+        return phrase if phrase.split()[-1].lower() in ROLE_NOUNS and has_role_noun(phrase) else None
+    body = _DETERMINER.sub("", phrase)
+    first = body.split()[0].lower()
+    if body == phrase and first not in ROLE_NOUNS and first not in ROLE_MODIFIERS and not is_role_word(first):
+        return None  # "is Libya’s legitimate leader" is a predicate, not an appositive
+    head = " ".join(body.split()[:5])
+    if re.match(r"^(?:who|which|that|where|when|said|says|told|added)\b", body):
+        return None
+    return body if has_role_noun(head) else None
