@@ -256,7 +256,8 @@ def _classify_span(sentence: Sentence, span: Span, gaz: Gazetteer) -> Candidate 
             # "Troops of the Donetsk People's Republic": only what follows "of (the)" is a name.
             rest = lowered.index("of") + 1 + (lowered[lowered.index("of") + 1] == "the")
             start = _word_offset(sentence.text, span.start, words, rest)
-            tail = Span(start, span.end, words[rest:], span.possessive, False, words[rest - 1].lower(), span.following)
+            previous = words[rest - 1].lower()
+            tail = Span(start, span.end, words[rest:], span.possessive, False, previous, span.following)
             return _classify_span(sentence, tail, gaz)
     if lowered[-1] in EVENT_HEADS or (len(words) > 1 and " ".join(lowered[-2:]) in EVENT_HEADS):
         return make("event", text)

@@ -52,7 +52,8 @@ def parse_document(key: str, text: str, path: str | None = None) -> Document:
     source = meta.get("source")
     published = _published_from_meta(meta)
 
-    if paragraphs and (paragraphs[0].startswith("#") or title is None and _looks_like_title(paragraphs[0], body)):
+    untitled_first_line = title is None and bool(paragraphs) and _looks_like_title(paragraphs[0], body)
+    if paragraphs and (paragraphs[0].startswith("#") or untitled_first_line):
         heading = paragraphs.pop(0).lstrip("# ").strip()
         title = title or heading
     header_date = find_header_date(paragraphs[:3])
