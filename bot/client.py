@@ -1,0 +1,144 @@
+"""The bot: a ``commands.AutoShardedBot`` that owns the store, loads one cog per capability, and syncs its
+application commands only when their definitions change (Discord rate-limits command creation)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.discord_api import use_gateway_from_api
+from bot.store import Store
+
+log = logging.getLogger("bot")
+
+COGS = ("cogs.actors", "cogs.timeline", "cogs.quotes", "cogs.search", "cogs.sources", "cogs.help", "cogs.lookup")
+COMMANDS_HASH_KEY = "app_commands_hash"
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UserFacingError(app_commands.AppCommandError):
+    """An error whose message is meant for the user as it is (bad input, missing permission)."""
+
+
+class BriefingTree(app_commands.CommandTree):
+    """One error path for every app command: an ephemeral answer, a logged traceback with an id."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.command is not None:
+            log.info(
+                "command /%s guild=%s user=%s",
+                interaction.command.qualified_name,
+                interaction.guild_id,
+                interaction.user.id,
+            )
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        original = getattr(error, "original", error)
+        if isinstance(error, UserFacingError | app_commands.CheckFailure):
+            message = str(error) or "You can't use this command here."
+            if isinstance(error, app_commands.NoPrivateMessage):
+                message = "Use this command in a server."
+            elif isinstance(error, app_commands.MissingPermissions):
+                message = "You need the Manage Server permission to do that."
+        else:
+            error_id = secrets.token_hex(4)
+            log.error("error %s in /%s", error_id, interaction.command and interaction.command.qualified_name,
+                      exc_info=original)
+            message = f"Sorry, something went wrong on my side (error `{error_id}`). Please try again."
+        await send_ephemeral(interaction, message)
+
+
+async def send_ephemeral(interaction: discord.Interaction, message: str) -> None:
+    """Answer in whichever state the interaction is in: response, follow-up, or (token gone) nothing."""
+    mentions = discord.AllowedMentions.none()
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=mentions)
+        else:
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=mentions)
+    except discord.HTTPException as exc:  # expired token or unknown interaction: nothing left to answer
+        log.warning("could not deliver an error message: %s", exc)
+
+
+def bot_intents(settings: Settings) -> discord.Intents:
+    """Default intents; message content only when automatic chat lookups are configured."""
+    intents = discord.Intents.default()
+    intents.members = False
+    intents.presences = False
+    intents.message_content = settings.message_content
+    return intents
+
+
+class BriefingBot(commands.AutoShardedBot):
+    def __init__(self, settings: Settings, *, cogs: tuple[str, ...] = COGS, clock: Clock = utc_now) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(settings),
+            tree_cls=BriefingTree,
+            max_messages=None,
+            chunk_guilds_at_startup=False,
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
+        )
+        self.settings = settings
+        self.cog_modules = cogs
+        self.clock = clock
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is opened in setup_hook")
+        return self._store
+
+    async def setup_hook(self) -> None:
+        if self.settings.api_base_is_custom:
+            await use_gateway_from_api(self)
+        self._store = await Store.open(self.settings.db_path)
+        for module in self.cog_modules:
+            await self.load_extension(module)
+        await self.sync_commands()
+
+    async def close(self) -> None:
+        await super().close()
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+
+    def commands_hash(self) -> str:
+        """A fingerprint of every command definition, so a restart with no changes syncs nothing."""
+        definitions = sorted(
+            (json.dumps(command.to_dict(self.tree), sort_keys=True) for command in self.tree.get_commands()),
+        )
+        return hashlib.sha256("\n".join(definitions).encode()).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync to ``DEV_GUILD_ID`` (instant) or globally, only when the definitions changed or forced."""
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        key = f"{COMMANDS_HASH_KEY}:{guild.id if guild else 'global'}"
+        fingerprint = self.commands_hash()
+        if not force and await self.store.meta(key) == fingerprint:
+            return False
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        await self.store.set_meta(key, fingerprint)
+        log.info("synced %d application commands (%s)", len(synced), "dev guild" if guild else "global")
+        return True

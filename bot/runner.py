@@ -1,0 +1,79 @@
+"""Starting the bot for real (``run``), syncing its commands (``sync``), or the local ``playground``.
+
+The store is opened by the bot itself (``setup_hook``) and closed by ``bot.close()``, which SIGINT and
+SIGTERM trigger, so a stop closes the gateway and the store cleanly within a few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+import discord
+
+from bot.client import BriefingBot
+from bot.config import Settings
+from bot.discord_api import apply_api_base
+from bot.ingest import ensure_store
+
+log = logging.getLogger("bot")
+
+
+def setup_logging(settings: Settings) -> None:
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    logging.getLogger("discord.http").setLevel(logging.WARNING)
+    logging.getLogger("discord.gateway").setLevel(logging.WARNING)
+
+
+def run(settings: Settings) -> int:
+    """Build the store if needed, then run on Discord (with a token) or the local playground (without)."""
+    ensure_store(settings)
+    if not settings.token:
+        return playground(settings)
+    setup_logging(settings)
+    return asyncio.run(_run_bot(settings, sync_only=False))
+
+
+def sync(settings: Settings) -> int:
+    """Push the application command definitions to Discord now (global, or DEV_GUILD_ID)."""
+    if not settings.token:
+        print("error: set DISCORD_TOKEN (in the environment or .env) to sync commands", file=sys.stderr)
+        return 1
+    ensure_store(settings)
+    setup_logging(settings)
+    return asyncio.run(_run_bot(settings, sync_only=True))
+
+
+def playground(settings: Settings) -> int:
+    from bot.playground import run_playground
+
+    ensure_store(settings)
+    return asyncio.run(run_playground(settings))
+
+
+async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
+    apply_api_base(settings.api_base)
+    bot = BriefingBot(settings)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+    try:
+        async with bot:
+            if sync_only:
+                await bot.login(settings.token or "")
+                await bot.sync_commands(force=True)
+                return 0
+            await bot.start(settings.token or "")
+    except discord.LoginFailure:
+        print("error: Discord rejected DISCORD_TOKEN; check the token in .env", file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "error: MESSAGE_CONTENT_INTENT is on but the Message Content intent is not enabled for this bot "
+            "in the Discord developer portal",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""One cog per capability; each module ends with ``async def setup(bot)``."""

@@ -1,0 +1,57 @@
+"""The project's bot, running for real against the stand-in on a store built from data/articles.
+
+    async def test_something(bot, standin):
+        result = await standin.slash("actor", {"name": "Haftar"})
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.client import BriefingBot
+from bot.config import Settings
+from bot.standin import StandIn
+from tests.standin_fixtures import run_bot
+
+
+def make_settings(standin: StandIn, db_path: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "token": standin.config.token,
+        "api_base": standin.api_base,
+        "db_path": db_path,
+        "articles_dir": Path("data/articles"),
+        "dev_guild_id": None,
+        "log_level": "INFO",
+        "shard_count": None,
+        "shard_ids": None,
+        "message_content": False,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+class FakeClock:
+    """An injectable clock tests move by hand instead of sleeping."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2019, 4, 20, 6, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def bot(standin: StandIn, store_path: Path, clock: FakeClock) -> AsyncIterator[BriefingBot]:
+    """BriefingBot with every cog, logged in, connected and its commands synced to the stand-in."""
+    briefing_bot = BriefingBot(make_settings(standin, store_path), clock=clock)
+    async with run_bot(briefing_bot, standin):
+        yield briefing_bot
