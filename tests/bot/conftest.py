@@ -49,9 +49,21 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "cogs(*modules): load only these cogs in the bot fixture")
+    config.addinivalue_line("markers", "settings(**values): Settings overrides for the bot fixture")
+
+
 @pytest.fixture
-async def bot(standin: StandIn, store_path: Path, clock: FakeClock) -> AsyncIterator[BriefingBot]:
-    """BriefingBot with every cog, logged in, connected and its commands synced to the stand-in."""
-    briefing_bot = BriefingBot(make_settings(standin, store_path), clock=clock)
+async def bot(
+    request: pytest.FixtureRequest, standin: StandIn, store_path: Path, clock: FakeClock
+) -> AsyncIterator[BriefingBot]:
+    """BriefingBot logged in, connected and its commands synced to the stand-in (all cogs, or
+    ``@pytest.mark.cogs("cogs.actors", ...)``; settings overrides with ``@pytest.mark.settings(...)``)."""
+    cogs_marker = request.node.get_closest_marker("cogs")
+    settings_marker = request.node.get_closest_marker("settings")
+    settings = make_settings(standin, store_path, **(settings_marker.kwargs if settings_marker else {}))
+    kwargs = {"cogs": tuple(cogs_marker.args)} if cogs_marker else {}
+    briefing_bot = BriefingBot(settings, clock=clock, **kwargs)
     async with run_bot(briefing_bot, standin):
         yield briefing_bot
