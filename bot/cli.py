@@ -1,0 +1,126 @@
+"""``python -m bot``: run the bot (the default), or manage the store (ingest, export, stats).
+
+Every failure the user can fix is one ``error: …`` line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.store.models import StoreStats
+from bot.store.schema import StoreError
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Conflict briefing Discord bot.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, help="store file (default: BRIEFING_DB or data/briefing.db)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", parents=[common], help="add or update articles in the store")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    ingest.set_defaults(handler=_ingest)
+    export = commands.add_parser("export", parents=[common], help="print the whole store as JSON")
+    export.set_defaults(handler=_export)
+    stats = commands.add_parser("stats", parents=[common], help="rows per table and per document")
+    stats.set_defaults(handler=_stats)
+    for name, text in (
+        ("run", "build the store if stale, then start the bot (the default)"),
+        ("playground", "try the bot's commands locally, without Discord"),
+        ("sync", "sync the application commands with Discord"),
+    ):
+        commands.add_parser(name, parents=[common], help=text).set_defaults(handler=_runner(name))
+    parser.set_defaults(handler=_runner("run"), db=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        if args.db is not None:
+            settings = dataclasses.replace(settings, db_path=args.db)
+        return int(args.handler(args, settings) or 0)
+    except (ConfigError, StoreError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. `python -m bot export | head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _runner(name: str) -> Command:
+    """Dispatch to ``bot.runner.<name>(settings)``, imported only when that command is used."""
+
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        from bot import runner
+
+        result: Any = getattr(runner, name)(settings)
+        return result if isinstance(result, int) else 0
+
+    return handler
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ingest import find_articles, ingest
+
+    if not find_articles(args.paths):
+        print(f"error: no *.txt or *.md articles in {' '.join(map(str, args.paths))}", file=sys.stderr)
+        return 1
+    report = ingest(args.paths, settings.db_path)
+    width = max(len(result.key) for result in report.results)
+    for result in report.results:
+        counts = result.counts
+        print(
+            f"{result.status:<10} {result.key:<{width}}  "
+            f"{counts.actors} actors, {counts.events} events, {counts.quotes} quotes"
+        )
+    summary = ", ".join(f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged"))
+    print(f"{summary} → {report.db_path}")
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store.report import export_store
+
+    json.dump(export_store(settings.db_path), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+    return 0
+
+
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store.report import store_stats
+
+    print(format_stats(settings.db_path, store_stats(settings.db_path)))
+    return 0
+
+
+def format_stats(db_path: Path, stats: StoreStats) -> str:
+    lines = [
+        f"store {db_path}: schema {stats.schema_version}, extractor {stats.extractor_version or '-'}, "
+        f"last ingest {stats.last_ingest or 'never'}",
+        "",
+        f"{'table':<22}{'rows':>8}",
+    ]
+    lines += [f"{table:<22}{rows:>8}" for table, rows in stats.tables.items()]
+    columns = ("paragraphs", "sentences", "actors", "mentions", "relations", "events", "quotes")
+    width = max([len("document"), *(len(d.key) for d in stats.documents)]) + 2
+    lines += ["", "document".ljust(width) + "".join(f"{c:>11}" for c in columns)]
+    for document in stats.documents:
+        lines.append(document.key.ljust(width) + "".join(f"{getattr(document, c):>11}" for c in columns))
+    if not stats.documents:
+        lines.append("(no documents)")
+    return "\n".join(lines)

@@ -1,0 +1,155 @@
+"""Plain frozen answers the store gives the bot: no SQL, no rows, and every fact with its citation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.extract.model import ActorKind, PartialDate, QuoteKind, RelationType
+
+Direction = Literal["out", "in", "both"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a fact comes from. ``title`` falls back to the document key when the article has none."""
+
+    document: str  # the document key (its id)
+    title: str
+    paragraph: int  # 1-based
+    sentence: int | None = None  # 0-based within the paragraph; None for a whole-paragraph citation
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    key: str
+    title: str | None
+    author: str | None
+    published: PartialDate | None
+    source: str | None
+    url: str | None
+    paragraphs: int
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class DocumentStats:
+    key: str
+    title: str | None
+    paragraphs: int
+    sentences: int
+    actors: int
+    mentions: int
+    relations: int
+    events: int
+    quotes: int
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    tables: dict[str, int]  # rows per table
+    documents: tuple[DocumentStats, ...]
+    schema_version: int
+    extractor_version: str | None
+    last_ingest: str | None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    citation: Citation
+    text: str
+    total: int  # paragraphs in the document, for "3 of 28"
+
+
+@dataclass(frozen=True)
+class RoleFact:
+    role: str
+    citation: Citation | None  # None only if the extraction gave a role without any mention to cite
+
+
+@dataclass(frozen=True)
+class RelatedActor:
+    name: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class RelationGroup:
+    """One kind of link, read from the profile's actor: ``label`` is e.g. "backs" or "backed by"."""
+
+    type: RelationType
+    direction: Direction  # "both" for the symmetric ally_of
+    label: str
+    actors: tuple[RelatedActor, ...]
+
+
+@dataclass(frozen=True)
+class EventFact:
+    date: PartialDate
+    summary: str
+    actors: tuple[str, ...]
+    evidence: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class QuoteFact:
+    speaker: str | None
+    kind: QuoteKind
+    text: str
+    date: PartialDate | None
+    sentence: str  # the cited sentence, for context
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class ActorDocument:
+    key: str
+    title: str
+    paragraphs: tuple[int, ...]  # paragraphs that mention the actor
+    mentions: int
+
+
+@dataclass(frozen=True)
+class ActorSummary:
+    name: str
+    kind: ActorKind
+    role: str | None
+    mentions: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class ActorProfile:
+    name: str
+    kind: ActorKind
+    roles: tuple[RoleFact, ...]
+    aliases: tuple[str, ...]
+    relations: tuple[RelationGroup, ...]
+    events: tuple[EventFact, ...]
+    quotes: tuple[QuoteFact, ...]
+    mentions: int
+    documents: tuple[ActorDocument, ...]
+
+
+@dataclass(frozen=True)
+class ActorSuggestion:
+    name: str  # canonical name
+    kind: ActorKind
+    matched: str  # the name or alias that matched what was typed
+    score: float
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    events: tuple[EventFact, ...]
+    total: int  # events matching the filters, over all pages
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    citation: Citation
+    snippet: str  # matched words wrapped in the requested markers
+    text: str  # the whole sentence, unmarked

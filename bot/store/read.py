@@ -1,0 +1,482 @@
+"""The bot's asynchronous, read-mostly view of the store.
+
+Open it once (``await Store.open(path)``), call :meth:`Store.refresh` now and then to pick up a
+concurrent ingest, and close it on shutdown. Every method answers with the frozen dataclasses of
+:mod:`bot.store.models`; user text never reaches SQL or FTS syntax unquoted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import aiosqlite
+
+from bot.extract.model import ActorKind, PartialDate, RelationType
+from bot.store import report
+from bot.store.models import (
+    ActorDocument,
+    ActorProfile,
+    ActorSuggestion,
+    ActorSummary,
+    Citation,
+    Direction,
+    DocumentInfo,
+    EventFact,
+    Paragraph,
+    QuoteFact,
+    RelatedActor,
+    RelationGroup,
+    RoleFact,
+    SearchHit,
+    StoreStats,
+    TimelinePage,
+)
+from bot.store.names import NameIndex, normalize_name
+from bot.store.schema import BUSY_TIMEOUT_MS, StoreError, connect
+from bot.store.write import SET_META_SQL
+
+_WORD = re.compile(r"\w+")
+_MAX_QUERY_WORDS = 32
+_SNIPPET_TOKENS = 32
+_OUT_LABELS = {"leads": "leads", "member_of": "member of", "backs": "backs", "opposes": "opposes"}
+_IN_LABELS = {"leads": "led by", "member_of": "has member", "backs": "backed by", "opposes": "opposed by"}
+
+_EVENT_SQL = """
+SELECT e.id, e.date, e.summary, e.evidence, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
+FROM events e JOIN documents d ON d.id = e.document_id"""
+_EVENT_ORDER = " ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence, e.id"
+_QUOTE_SQL = """
+SELECT a.name AS speaker, q.kind, q.text, q.date, s.text AS sentence,
+       d.key, coalesce(d.title, d.key) AS title, q.paragraph, q.sentence AS position
+FROM quotes q
+JOIN documents d ON d.id = q.document_id
+JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
+LEFT JOIN actors a ON a.id = q.speaker_id"""
+_QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence, q.id"
+
+
+def fts_query(text: str, *, any_word: bool = False) -> str | None:
+    """User text as a safe FTS5 query: each word becomes a quoted string, so no operator survives."""
+    words = list(dict.fromkeys(_WORD.findall(text)))[:_MAX_QUERY_WORDS]
+    if not words:
+        return None
+    return (" OR " if any_word else " ").join(f'"{word}"' for word in words)
+
+
+def _citation(row: sqlite3.Row, sentence: str = "sentence") -> Citation:
+    return Citation(row["key"], row["title"], row["paragraph"], row[sentence])
+
+
+def _date(text: str | None) -> PartialDate | None:
+    return PartialDate.from_iso(text) if text else None
+
+
+def _relation_label(kind: RelationType, direction: Direction) -> str:
+    """How the link reads from the profile's actor: Haftar "backed by" Russia when Russia backs Haftar."""
+    if direction == "both":
+        return "ally of"
+    return (_OUT_LABELS if direction == "out" else _IN_LABELS)[kind]
+
+
+class Store:
+    """Async reader over one store file (writes only the ``meta`` table)."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._names = NameIndex(())
+        self._kinds: dict[str, ActorKind] = {}
+        self._data_version = -1
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        """Open an existing store (upgrading an older schema); :class:`StoreError` if missing or unusable."""
+        path = Path(path)
+        await asyncio.to_thread(lambda: connect(path, create=False).close())
+        try:
+            conn = await aiosqlite.connect(
+                path.resolve().as_uri() + "?mode=rw",
+                uri=True,
+                isolation_level=None,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: cannot open the store ({error})") from None
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA foreign_keys = ON")
+        store = cls(conn, path)
+        await store.refresh()
+        return store
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def refresh(self) -> bool:
+        """Reload the name index if another connection committed since the last look; True when it did.
+        Cheap (one PRAGMA) when nothing changed, so callers may run it before every command."""
+        async with self._snapshot():
+            version = (await self._all("PRAGMA data_version"))[0][0]
+            if version == self._data_version:
+                return False
+            await self._load_names()
+            self._data_version = version
+            return True
+
+    async def _load_names(self) -> None:
+        actors = await self._all(
+            """SELECT a.name, a.kind, (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS weight
+               FROM actors a ORDER BY a.id"""
+        )
+        aliases = await self._all(
+            "SELECT a.name, al.alias FROM actor_aliases al JOIN actors a ON a.id = al.actor_id ORDER BY al.id"
+        )
+        weights = {row["name"]: row["weight"] for row in actors}
+        self._kinds = {row["name"]: row["kind"] for row in actors}
+        names = [(row["name"], row["name"], row["weight"]) for row in actors]
+        names += [(row["name"], row["alias"], weights[row["name"]]) for row in aliases]
+        self._names = await asyncio.to_thread(NameIndex, names)
+
+    @asynccontextmanager
+    async def _snapshot(self) -> AsyncIterator[None]:
+        """One read transaction, so the several queries of one answer agree with each other."""
+        async with self._lock:
+            await self._conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                await self._conn.execute("COMMIT")
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return list(await self._conn.execute_fetchall(sql, tuple(params)))
+
+    # -- documents -------------------------------------------------------------------------------------------
+
+    async def stats(self) -> StoreStats:
+        async with self._snapshot():
+            counts = (await self._all(report.TABLE_COUNTS_SQL))[0]
+            documents = await self._all(report.DOCUMENT_STATS_SQL)
+            version = (await self._all("PRAGMA user_version"))[0][0]
+            meta = await self._all(report.STATS_META_SQL)
+        return report.build_stats(tuple(counts), (tuple(row) for row in documents), version, meta)
+
+    async def documents(self) -> list[DocumentInfo]:
+        """Every document, newest publication first."""
+        async with self._snapshot():
+            rows = await self._all(
+                """SELECT d.key, d.title, d.author, d.published, d.source, d.url, d.ingested_at,
+                          (SELECT count(*) FROM paragraphs WHERE document_id = d.id) AS paragraphs
+                   FROM documents d ORDER BY d.published DESC NULLS LAST, d.key"""
+            )
+        return [
+            DocumentInfo(
+                r["key"],
+                r["title"],
+                r["author"],
+                _date(r["published"]),
+                r["source"],
+                r["url"],
+                r["paragraphs"],
+                r["ingested_at"],
+            )
+            for r in rows
+        ]
+
+    async def paragraph(self, document: str, number: int) -> Paragraph | None:
+        """Paragraph ``number`` (1-based) of the document with this key or title (case-insensitive)."""
+        async with self._snapshot():
+            rows = await self._all(
+                "SELECT id, key, coalesce(title, key) AS title FROM documents ORDER BY key"
+            )
+            wanted = normalize_name(document)
+            match = next((r for r in rows if r["key"] == document), None) or next(
+                (r for r in rows if wanted and normalize_name(r["title"]) == wanted), None
+            )
+            if match is None:
+                return None
+            found = await self._all(
+                """SELECT text, (SELECT count(*) FROM paragraphs WHERE document_id = ?) AS total
+                   FROM paragraphs WHERE document_id = ? AND number = ?""",
+                (match["id"], match["id"], number),
+            )
+        if not found:
+            return None
+        return Paragraph(Citation(match["key"], match["title"], number), found[0]["text"], found[0]["total"])
+
+    # -- actors ----------------------------------------------------------------------------------------------
+
+    async def resolve_actor(self, text: str) -> str | None:
+        """The canonical name whose name or alias matches ``text`` (after normalisation), else None."""
+        return self._names.exact(text)
+
+    async def suggest_actors(self, text: str, limit: int = 25) -> list[ActorSuggestion]:
+        """Typo- and transliteration-tolerant suggestions for autocomplete, served from memory."""
+        return [
+            ActorSuggestion(m.actor, self._kinds.get(m.actor, "other"), m.matched, m.score)
+            for m in self._names.suggest(text, limit)
+        ]
+
+    async def actors(self, kind: ActorKind | None = None) -> list[ActorSummary]:
+        """All actors (or those of one kind), most mentioned first."""
+        async with self._snapshot():
+            rows = await self._all(
+                """SELECT a.name, a.kind, a.role,
+                          (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS mentions,
+                          (SELECT count(*) FROM actor_documents WHERE actor_id = a.id) AS documents
+                   FROM actors a WHERE ?1 IS NULL OR a.kind = ?1 ORDER BY mentions DESC, a.name""",
+                (kind,),
+            )
+        return [ActorSummary(r["name"], r["kind"], r["role"], r["mentions"], r["documents"]) for r in rows]
+
+    async def actor(self, name: str) -> ActorProfile | None:
+        """The full cited profile of the actor named (or aliased) ``name``; None if there is no such actor."""
+        canonical = self._names.exact(name)
+        if canonical is None:
+            return None
+        async with self._snapshot():
+            found = await self._all("SELECT id, name, kind FROM actors WHERE name = ?", (canonical,))
+            if not found:
+                return None
+            actor_id = found[0]["id"]
+            roles = await self._roles(actor_id)
+            aliases = [
+                r["alias"]
+                for r in await self._all(
+                    "SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias", (actor_id,)
+                )
+            ]
+            relations = await self._relations(actor_id)
+            events = await self._events(
+                " WHERE e.id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)", (actor_id,)
+            )
+            quotes = await self._quotes(" WHERE q.speaker_id = ?", (actor_id,))
+            documents = await self._actor_documents(actor_id)
+        return ActorProfile(
+            name=found[0]["name"],
+            kind=found[0]["kind"],
+            roles=roles,
+            aliases=tuple(aliases),
+            relations=relations,
+            events=tuple(events),
+            quotes=tuple(quotes),
+            mentions=sum(d.mentions for d in documents),
+            documents=documents,
+        )
+
+    async def _roles(self, actor_id: int) -> tuple[RoleFact, ...]:
+        rows = await self._all(
+            """SELECT ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_paragraph AS paragraph,
+                      ad.role_sentence AS sentence
+               FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+               WHERE ad.actor_id = ? AND ad.role IS NOT NULL ORDER BY d.published DESC NULLS LAST, d.key""",
+            (actor_id,),
+        )
+        return tuple(RoleFact(r["role"], _citation(r) if r["paragraph"] is not None else None) for r in rows)
+
+    async def _relations(self, actor_id: int) -> tuple[RelationGroup, ...]:
+        """Links in both directions, grouped by (type, direction); ally_of reads the same both ways."""
+        rows = await self._all(
+            """SELECT r.type, 'out' AS direction, o.name, d.key, coalesce(d.title, d.key) AS title,
+                      r.paragraph, r.sentence
+               FROM relations r JOIN actors o ON o.id = r.target_id JOIN documents d ON d.id = r.document_id
+               WHERE r.actor_id = ?1
+               UNION ALL
+               SELECT r.type, 'in', o.name, d.key, coalesce(d.title, d.key), r.paragraph, r.sentence
+               FROM relations r JOIN actors o ON o.id = r.actor_id JOIN documents d ON d.id = r.document_id
+               WHERE r.target_id = ?1
+               ORDER BY 1, 2 DESC, 3, 4, 6, 7""",
+            (actor_id,),
+        )
+        groups: dict[tuple[RelationType, Direction], dict[str, list[Citation]]] = {}
+        for row in rows:
+            direction: Direction = "both" if row["type"] == "ally_of" else row["direction"]
+            citations = groups.setdefault((row["type"], direction), {}).setdefault(row["name"], [])
+            citation = _citation(row)
+            if citation not in citations:
+                citations.append(citation)
+        return tuple(
+            RelationGroup(
+                type=kind,
+                direction=direction,
+                label=_relation_label(kind, direction),
+                actors=tuple(RelatedActor(name, tuple(cites)) for name, cites in others.items()),
+            )
+            for (kind, direction), others in groups.items()
+        )
+
+    async def _actor_documents(self, actor_id: int) -> tuple[ActorDocument, ...]:
+        rows = await self._all(
+            """SELECT d.key, coalesce(d.title, d.key) AS title, m.paragraph, count(*) AS mentions
+               FROM mentions m JOIN documents d ON d.id = m.document_id
+               WHERE m.actor_id = ? GROUP BY d.id, m.paragraph ORDER BY d.key, m.paragraph""",
+            (actor_id,),
+        )
+        by_document: dict[tuple[str, str], list[sqlite3.Row]] = {}
+        for row in rows:
+            by_document.setdefault((row["key"], row["title"]), []).append(row)
+        return tuple(
+            ActorDocument(key, title, tuple(r["paragraph"] for r in group), sum(r["mentions"] for r in group))
+            for (key, title), group in by_document.items()
+        )
+
+    # -- events and quotes -----------------------------------------------------------------------------------
+
+    async def timeline(
+        self,
+        actor: str | None = None,
+        start: PartialDate | None = None,
+        end: PartialDate | None = None,
+        on: PartialDate | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> TimelinePage:
+        """Events in date order. An event counts when its span overlaps the asked span: a month-precision
+        event falls within a range that overlaps its month. ``on`` narrows to one day, month or year."""
+        limit, offset = max(0, limit), max(0, offset)
+        first = max((d.first_day().isoformat() for d in (start, on) if d), default=None)
+        last = min((d.last_day().isoformat() for d in (end, on) if d), default=None)
+        where = " WHERE (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
+        params: list[Any] = [first, last]
+        if actor is not None:
+            canonical = self._names.exact(actor)
+            if canonical is None:
+                return TimelinePage((), 0, offset, limit)
+            where += (
+                " AND e.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
+            )
+            where += " WHERE a.name = ?3)"
+            params.append(canonical)
+        async with self._snapshot():
+            total = (await self._all("SELECT count(*) FROM events e" + where, params))[0][0]
+            events = await self._events(where, params, limit, offset)
+        return TimelinePage(tuple(events), total, offset, limit)
+
+    async def _events(
+        self, where: str, params: Iterable[Any], limit: int = -1, offset: int = 0
+    ) -> list[EventFact]:
+        rows = await self._all(
+            _EVENT_SQL + where + _EVENT_ORDER + f" LIMIT {int(limit)} OFFSET {int(offset)}", params
+        )
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        names: dict[int, list[str]] = {}
+        for row in await self._all(
+            f"""SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+                WHERE ea.event_id IN ({",".join("?" * len(ids))}) ORDER BY ea.position""",
+            ids,
+        ):
+            names.setdefault(row["event_id"], []).append(row["name"])
+        return [
+            EventFact(
+                PartialDate.from_iso(r["date"]),
+                r["summary"],
+                tuple(names.get(r["id"], ())),
+                r["evidence"],
+                _citation(r),
+            )
+            for r in rows
+        ]
+
+    async def quotes(
+        self, speaker: str | None = None, topic: str | None = None, limit: int = 25
+    ) -> list[QuoteFact]:
+        """Quotes in date order, optionally by one speaker (name or alias) and/or about a topic (full-text
+        match on the quote or its sentence)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if speaker is not None:
+            canonical = self._names.exact(speaker)
+            if canonical is None:
+                return []
+            where.append("a.name = ?")
+            params.append(canonical)
+        if topic and topic.strip():
+            query = fts_query(topic)
+            if query is None:
+                return []
+            where.append(
+                "(q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)"
+                " OR s.id IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?))"
+            )
+            params += [query, query]
+        clause = " WHERE " + " AND ".join(where) if where else ""
+        async with self._snapshot():
+            return await self._quotes(clause, params, limit)
+
+    async def random_quote(self, rng: random.Random) -> QuoteFact | None:
+        """A quote chosen with ``rng`` (so tests and replays can seed it); None on an empty store."""
+        async with self._snapshot():
+            count = (await self._all("SELECT count(*) FROM quotes"))[0][0]
+            if not count:
+                return None
+            chosen = await self._all(
+                "SELECT id FROM quotes ORDER BY id LIMIT 1 OFFSET ?", (rng.randrange(count),)
+            )
+            found = await self._quotes(" WHERE q.id = ?", (chosen[0]["id"],))
+        return found[0]
+
+    async def _quotes(self, clause: str, params: Iterable[Any], limit: int = -1) -> list[QuoteFact]:
+        sql = _QUOTE_SQL + clause + _QUOTE_ORDER + f" LIMIT {int(limit)}"
+        return [
+            QuoteFact(
+                r["speaker"], r["kind"], r["text"], _date(r["date"]), r["sentence"], _citation(r, "position")
+            )
+            for r in await self._all(sql, params)
+        ]
+
+    # -- full text -------------------------------------------------------------------------------------------
+
+    async def search(
+        self, text: str, limit: int = 10, *, marks: tuple[str, str] = ("**", "**")
+    ) -> list[SearchHit]:
+        """Sentences matching every word of ``text`` (any of them if none match all), best first, with the
+        matched words wrapped in ``marks``. Any text is safe: it is reduced to quoted words."""
+        every_word = fts_query(text)
+        if every_word is None or limit <= 0:
+            return []
+        hits = await self._search(every_word, limit, marks)
+        any_word = fts_query(text, any_word=True)
+        if not hits and any_word and any_word != every_word:
+            hits = await self._search(any_word, limit, marks)
+        return hits
+
+    async def _search(self, query: str, limit: int, marks: tuple[str, str]) -> list[SearchHit]:
+        async with self._snapshot():
+            rows = await self._all(
+                """SELECT snippet(sentences_fts, 0, ?, ?, '…', ?) AS snippet, s.text, d.key,
+                          coalesce(d.title, d.key) AS title, s.paragraph, s.position
+                   FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid
+                   JOIN documents d ON d.id = s.document_id
+                   WHERE sentences_fts MATCH ? ORDER BY rank, s.id LIMIT ?""",
+                (marks[0], marks[1], _SNIPPET_TOKENS, query, limit),
+            )
+        return [SearchHit(_citation(r, "position"), r["snippet"], r["text"]) for r in rows]
+
+    # -- meta ------------------------------------------------------------------------------------------------
+
+    async def meta(self, key: str) -> str | None:
+        async with self._snapshot():
+            rows = await self._all("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        """Record a small bot setting (e.g. the hash of the synced app commands)."""
+        async with self._lock:
+            await self._conn.execute(SET_META_SQL, (key, value))

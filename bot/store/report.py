@@ -1,0 +1,160 @@
+"""Synchronous whole-store reports for the command line (stats, JSON export); the stats queries are shared
+with the async reader."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.store.models import DocumentStats, StoreStats
+from bot.store.schema import TABLES, connect
+
+TABLE_COUNTS_SQL = "SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in TABLES)
+DOCUMENT_STATS_SQL = """
+SELECT d.key, d.title,
+       (SELECT count(*) FROM paragraphs WHERE document_id = d.id),
+       (SELECT count(*) FROM sentences WHERE document_id = d.id),
+       (SELECT count(*) FROM actor_documents WHERE document_id = d.id),
+       (SELECT count(*) FROM mentions WHERE document_id = d.id),
+       (SELECT count(*) FROM relations WHERE document_id = d.id),
+       (SELECT count(*) FROM events WHERE document_id = d.id),
+       (SELECT count(*) FROM quotes WHERE document_id = d.id)
+FROM documents d ORDER BY d.key"""
+STATS_META_SQL = "SELECT key, value FROM meta WHERE key IN ('extractor_version', 'last_ingest')"
+
+
+def build_stats(
+    table_counts: Sequence[int],
+    documents: Iterable[Sequence[Any]],
+    version: int,
+    meta: Iterable[Sequence[str]],
+) -> StoreStats:
+    """Assemble :class:`StoreStats` from the rows of the three queries above and the schema version."""
+    values = dict(meta)
+    return StoreStats(
+        tables=dict(zip(TABLES, table_counts, strict=True)),
+        documents=tuple(DocumentStats(*row) for row in documents),
+        schema_version=version,
+        extractor_version=values.get("extractor_version"),
+        last_ingest=values.get("last_ingest"),
+    )
+
+
+def store_stats(path: Path) -> StoreStats:
+    conn = connect(path, create=False)
+    try:
+        return build_stats(
+            conn.execute(TABLE_COUNTS_SQL).fetchone(),
+            conn.execute(DOCUMENT_STATS_SQL).fetchall(),
+            int(conn.execute("PRAGMA user_version").fetchone()[0]),
+            conn.execute(STATS_META_SQL).fetchall(),
+        )
+    finally:
+        conn.close()
+
+
+def export_store(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The whole store as plain JSON-ready data (see ``python -m bot export``)."""
+    conn = connect(path, create=False)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("BEGIN")  # one snapshot for the four sections
+        export = {
+            "documents": _export_documents(conn),
+            "actors": _export_actors(conn),
+            "events": _export_events(conn),
+            "quotes": _export_quotes(conn),
+        }
+        conn.execute("COMMIT")
+        return export
+    finally:
+        conn.close()
+
+
+def _export_documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    rows = conn.execute("SELECT key, title, author, published, source FROM documents ORDER BY key")
+    return [
+        {
+            "id": r["key"],
+            "title": r["title"],
+            "author": r["author"],
+            "published": r["published"],
+            "source": r["source"],
+        }
+        for r in rows
+    ]
+
+
+def _export_actors(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    aliases: dict[int, list[str]] = {}
+    for row in conn.execute("SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
+        aliases.setdefault(row["actor_id"], []).append(row["alias"])
+    relations: dict[int, list[dict[str, str]]] = {}
+    for row in conn.execute(
+        """SELECT DISTINCT r.actor_id, r.type, t.name FROM relations r JOIN actors t ON t.id = r.target_id
+           ORDER BY r.type, t.name"""
+    ):
+        relations.setdefault(row["actor_id"], []).append({"type": row["type"], "target": row["name"]})
+    rows = conn.execute(
+        """SELECT a.id, a.name, a.kind, a.role,
+                  (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS mentions
+           FROM actors a ORDER BY a.name"""
+    )
+    return [
+        {
+            "name": r["name"],
+            "kind": r["kind"],
+            "aliases": aliases.get(r["id"], []),
+            "role": r["role"],
+            "relations": relations.get(r["id"], []),
+            "mentions": r["mentions"],
+        }
+        for r in rows
+    ]
+
+
+def _export_events(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    names: dict[int, list[str]] = {}
+    for row in conn.execute(
+        """SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+           ORDER BY ea.position"""
+    ):
+        names.setdefault(row["event_id"], []).append(row["name"])
+    rows = conn.execute(
+        """SELECT e.id, e.date, e.precision, e.summary, d.key, e.paragraph, e.evidence
+           FROM events e JOIN documents d ON d.id = e.document_id
+           ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence, e.id"""
+    )
+    return [
+        {
+            "date": r["date"],
+            "precision": r["precision"],
+            "summary": r["summary"],
+            "actors": names.get(r["id"], []),
+            "document": r["key"],
+            "paragraph": r["paragraph"],
+            "evidence": r["evidence"],
+        }
+        for r in rows
+    ]
+
+
+def _export_quotes(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        """SELECT a.name AS speaker, q.kind, q.text, q.date, d.key, q.paragraph
+           FROM quotes q JOIN documents d ON d.id = q.document_id LEFT JOIN actors a ON a.id = q.speaker_id
+           ORDER BY d.key, q.paragraph, q.sentence, q.id"""
+    )
+    return [
+        {
+            "speaker": r["speaker"],
+            "kind": r["kind"],
+            "text": r["text"],
+            "date": r["date"],
+            "document": r["key"],
+            "paragraph": r["paragraph"],
+        }
+        for r in rows
+    ]

@@ -1,0 +1,303 @@
+"""The store's schema as ordered forward migrations, and opening a store file safely.
+
+``PRAGMA user_version`` holds the number of migrations applied. Each migration runs in its own
+transaction together with the version bump, so a failure leaves the file at the previous version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_HEADER = b"SQLite format 3\x00"
+_TOKENIZER = "tokenize='unicode61 remove_diacritics 2'"
+_KINDS = "'person', 'organization', 'country', 'armed_group', 'government', 'other'"
+_PRECISIONS = "'day', 'month', 'year'"
+# A cited fact points at one sentence; deleting the document (and so its sentences) deletes the fact.
+_CITED = (
+    "document_id INTEGER NOT NULL,\n    paragraph INTEGER NOT NULL,\n    sentence INTEGER NOT NULL,\n"
+    "    FOREIGN KEY (document_id, paragraph, sentence)\n"
+    "        REFERENCES sentences (document_id, paragraph, position) ON DELETE CASCADE"
+)
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used; the message is one line naming the file and the reason."""
+
+
+def _external_fts(table: str, content: str) -> tuple[str, ...]:
+    """An FTS5 index over ``content.text`` kept in step by triggers (external content: no second copy)."""
+    return (
+        f"CREATE VIRTUAL TABLE {table} USING fts5("
+        f"text, content='{content}', content_rowid='id', {_TOKENIZER})",
+        f"CREATE TRIGGER {content}_fts_insert AFTER INSERT ON {content} BEGIN "
+        f"INSERT INTO {table} (rowid, text) VALUES (new.id, new.text); END",
+        f"CREATE TRIGGER {content}_fts_delete AFTER DELETE ON {content} BEGIN "
+        f"INSERT INTO {table} ({table}, rowid, text) VALUES ('delete', old.id, old.text); END",
+        f"CREATE TRIGGER {content}_fts_update AFTER UPDATE OF text ON {content} BEGIN "
+        f"INSERT INTO {table} ({table}, rowid, text) VALUES ('delete', old.id, old.text); "
+        f"INSERT INTO {table} (rowid, text) VALUES (new.id, new.text); END",
+    )
+
+
+_V1_CORE: tuple[str, ...] = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    f"""CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    title TEXT,
+    author TEXT,
+    published TEXT,
+    published_precision TEXT CHECK (published_precision IN ({_PRECISIONS})),
+    source TEXT,
+    url TEXT,
+    content_hash TEXT NOT NULL,
+    extractor_version TEXT NOT NULL,
+    path TEXT,
+    ingested_at TEXT NOT NULL,
+    CHECK ((published IS NULL) = (published_precision IS NULL))
+)""",
+    """CREATE TABLE paragraphs (
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    number INTEGER NOT NULL CHECK (number >= 1),
+    text TEXT NOT NULL,
+    PRIMARY KEY (document_id, number)
+) WITHOUT ROWID""",
+    """CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    position INTEGER NOT NULL CHECK (position >= 0),
+    text TEXT NOT NULL,
+    UNIQUE (document_id, paragraph, position),
+    FOREIGN KEY (document_id, paragraph) REFERENCES paragraphs (document_id, number) ON DELETE CASCADE
+)""",
+    *_external_fts("sentences_fts", "sentences"),
+    f"""CREATE TABLE actors (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    normalized TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ({_KINDS})),
+    role TEXT
+)""",
+    """CREATE TABLE actor_aliases (
+    id INTEGER PRIMARY KEY,
+    actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    normalized TEXT NOT NULL UNIQUE
+)""",
+    "CREATE INDEX actor_aliases_actor ON actor_aliases (actor_id)",
+    # Which documents vouch for an alias: an alias no document uses any more is dropped.
+    """CREATE TABLE actor_alias_sources (
+    alias_id INTEGER NOT NULL REFERENCES actor_aliases (id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    PRIMARY KEY (alias_id, document_id)
+) WITHOUT ROWID""",
+    "CREATE INDEX actor_alias_sources_document ON actor_alias_sources (document_id)",
+    # An actor's presence in one document, with the role that document gives it and where.
+    """CREATE TABLE actor_documents (
+    actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    role TEXT,
+    role_paragraph INTEGER,
+    role_sentence INTEGER,
+    PRIMARY KEY (actor_id, document_id),
+    FOREIGN KEY (document_id, role_paragraph, role_sentence)
+        REFERENCES sentences (document_id, paragraph, position) ON DELETE CASCADE
+) WITHOUT ROWID""",
+    "CREATE INDEX actor_documents_document ON actor_documents (document_id, role_paragraph, role_sentence)",
+    f"""CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    actor_id INTEGER NOT NULL REFERENCES actors (id),
+    surface TEXT NOT NULL,
+    {_CITED}
+)""",
+    "CREATE INDEX mentions_actor ON mentions (actor_id, document_id, paragraph)",
+    "CREATE INDEX mentions_sentence ON mentions (document_id, paragraph, sentence)",
+    f"""CREATE TABLE relations (
+    id INTEGER PRIMARY KEY,
+    actor_id INTEGER NOT NULL REFERENCES actors (id),
+    type TEXT NOT NULL CHECK (type IN ('leads', 'member_of', 'ally_of', 'backs', 'opposes')),
+    target_id INTEGER NOT NULL REFERENCES actors (id),
+    {_CITED}
+)""",
+    "CREATE INDEX relations_actor ON relations (actor_id, type)",
+    "CREATE INDEX relations_target ON relations (target_id, type)",
+    "CREATE INDEX relations_sentence ON relations (document_id, paragraph, sentence)",
+    f"""CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL,
+    precision TEXT NOT NULL CHECK (precision IN ({_PRECISIONS})),
+    date_first TEXT NOT NULL,
+    date_last TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    {_CITED},
+    CHECK (date_first <= date_last)
+)""",
+    "CREATE INDEX events_date ON events (date_first, date_last)",
+    "CREATE INDEX events_sentence ON events (document_id, paragraph, sentence)",
+    """CREATE TABLE event_actors (
+    event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    actor_id INTEGER NOT NULL REFERENCES actors (id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (event_id, actor_id)
+) WITHOUT ROWID""",
+    "CREATE INDEX event_actors_actor ON event_actors (actor_id)",
+    f"""CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY,
+    speaker_id INTEGER REFERENCES actors (id),
+    kind TEXT NOT NULL CHECK (kind IN ('direct', 'reported')),
+    text TEXT NOT NULL,
+    date TEXT,
+    precision TEXT CHECK (precision IN ({_PRECISIONS})),
+    {_CITED},
+    CHECK ((date IS NULL) = (precision IS NULL))
+)""",
+    "CREATE INDEX quotes_speaker ON quotes (speaker_id)",
+    "CREATE INDEX quotes_sentence ON quotes (document_id, paragraph, sentence)",
+)
+
+# Version 2: quotes get their own full-text index (a quotation can run past its cited sentence).
+_V2_QUOTE_INDEX: tuple[str, ...] = (
+    *_external_fts("quotes_fts", "quotes"),
+    "INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')",
+)
+
+# Version 3: per-server settings the bot keeps (chat lookups, daily briefings). Rebuilding the facts from
+# articles never touches these tables.
+_V3_SERVER_SETTINGS: tuple[str, ...] = (
+    """CREATE TABLE guild_settings (
+    guild_id INTEGER PRIMARY KEY,
+    lookup_enabled INTEGER NOT NULL DEFAULT 0 CHECK (lookup_enabled IN (0, 1)),
+    updated_at TEXT NOT NULL
+)""",
+    """CREATE TABLE briefing_schedules (
+    guild_id INTEGER PRIMARY KEY,
+    channel_id INTEGER NOT NULL,
+    time_of_day TEXT NOT NULL CHECK (time_of_day GLOB '[0-2][0-9]:[0-5][0-9]'),
+    timezone TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    problem TEXT,
+    last_post_date TEXT,
+    last_posted_at TEXT,
+    last_briefing_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)""",
+    """CREATE TABLE briefing_shown (
+    guild_id INTEGER NOT NULL REFERENCES briefing_schedules (guild_id) ON DELETE CASCADE,
+    item_type TEXT NOT NULL CHECK (item_type IN ('actor', 'quote')),
+    item_key TEXT NOT NULL,
+    shown_on TEXT NOT NULL,
+    PRIMARY KEY (guild_id, item_type, item_key)
+) WITHOUT ROWID""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_CORE, _V2_QUOTE_INDEX, _V3_SERVER_SETTINGS)
+LATEST_VERSION = len(MIGRATIONS)
+
+# Every table holding data, parents first (stats and health checks walk this list).
+TABLES = (
+    "documents",
+    "paragraphs",
+    "sentences",
+    "actors",
+    "actor_aliases",
+    "actor_alias_sources",
+    "actor_documents",
+    "mentions",
+    "relations",
+    "events",
+    "event_actors",
+    "quotes",
+    "meta",
+)
+
+
+def check_store_file(path: Path) -> None:
+    """Refuse a file that exists but is not a SQLite database, before SQLite gets to touch it."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the store ({error.strerror or error})") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path}: not a SQLite database; refusing to overwrite it (move it away or set BRIEFING_DB)"
+        )
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    """Connection settings every user of the store shares."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def connect(path: Path, *, create: bool = True, migrate_to: int = LATEST_VERSION) -> sqlite3.Connection:
+    """Open (creating it if allowed) and upgrade a store file; every problem becomes a :class:`StoreError`."""
+    if not create and not path.exists():
+        raise StoreError(f"{path}: no store here yet (build it with: python -m bot ingest data/articles)")
+    check_store_file(path)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        configure(conn)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn, path, migrate_to)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise StoreError(f"{path}: unusable store ({error}); refusing to overwrite it") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, path: Path | str, target: int = LATEST_VERSION) -> int:
+    """Apply the migrations between the file's version and ``target``; refuse files from a newer schema."""
+    version = schema_version(conn)
+    if version > LATEST_VERSION:
+        raise StoreError(
+            f"{path}: store schema version {version} is newer than this program knows ({LATEST_VERSION}); "
+            "update the bot or rebuild the store"
+        )
+    for number in range(version + 1, target + 1):
+        with transaction(conn):
+            for statement in MIGRATIONS[number - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+    return max(version, target)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any exception (connections run in autocommit)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    """Raise :class:`StoreError` when SQLite finds the file damaged."""
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: damaged store ({error}); refusing to overwrite it") from None
+    if problems != ["ok"]:
+        raise StoreError(f"{path}: damaged store ({problems[0]}); refusing to overwrite it")

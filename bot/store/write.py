@@ -1,0 +1,295 @@
+"""The synchronous writer: one extraction replaces one document's facts. The caller owns the transaction.
+
+Actors are shared across documents. An incoming actor joins a stored one when any of its names (the
+canonical name or an alias, normalised by :func:`normalize_name`) is already a stored canonical name or
+alias; otherwise it becomes a new actor. The first canonical name stays canonical, later spellings
+become aliases. A document's own aliases are recorded per document so replacing the document can drop
+them; :func:`finish_run` then removes aliases and actors no document refers to any more.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.extract.model import Actor, Event, Extraction, PartialDate, Quote
+from bot.store.names import normalize_name
+
+# Bump when the writer derives stored facts differently, so stores written by an older writer are rebuilt.
+WRITER_VERSION = 1
+SET_META_SQL = (
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What decides whether a stored document is still current."""
+
+    content_hash: str
+    extractor_version: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    actors: int
+    events: int
+    quotes: int
+
+
+def fingerprints(conn: sqlite3.Connection) -> dict[str, Fingerprint]:
+    rows = conn.execute("SELECT key, content_hash, extractor_version, path FROM documents")
+    return {key: Fingerprint(content_hash, version, path) for key, content_hash, version, path in rows}
+
+
+def document_counts(conn: sqlite3.Connection, key: str) -> DocumentCounts:
+    row = conn.execute(
+        """SELECT (SELECT count(*) FROM actor_documents WHERE document_id = d.id),
+                  (SELECT count(*) FROM events WHERE document_id = d.id),
+                  (SELECT count(*) FROM quotes WHERE document_id = d.id)
+           FROM documents d WHERE d.key = ?""",
+        (key,),
+    ).fetchone()
+    return DocumentCounts(*row) if row else DocumentCounts(0, 0, 0)
+
+
+def delete_document(conn: sqlite3.Connection, key: str) -> bool:
+    """Delete a document and, by cascade, everything cited from it. Call :func:`finish_run` afterwards."""
+    return conn.execute("DELETE FROM documents WHERE key = ?", (key,)).rowcount > 0
+
+
+def set_path(conn: sqlite3.Connection, key: str, path: str | None) -> None:
+    conn.execute("UPDATE documents SET path = ? WHERE key = ?", (path, key))
+
+
+def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(SET_META_SQL, (key, value))
+
+
+def write_extraction(
+    conn: sqlite3.Connection, extraction: Extraction, extractor_version: str, ingested_at: str
+) -> DocumentCounts:
+    """Replace the document's rows with this extraction. Raises ``sqlite3.IntegrityError`` when the
+    extraction cites a paragraph or sentence the document does not have."""
+    document = extraction.document
+    delete_document(conn, document.key)
+    document_id = _insert_document(conn, extraction, extractor_version, ingested_at)
+    sentences = {(s.paragraph, s.index): s.text for s in extraction.sentences}
+    actors = _DocumentActors(conn, document_id)
+    for actor in extraction.actors:
+        actors.add(actor, _role_position(actor, sentences))
+    for actor in extraction.actors:
+        _insert_actor_facts(conn, document_id, actors, actor)
+    for event in extraction.events:
+        _insert_event(conn, document_id, actors, event)
+    for quote in extraction.quotes:
+        _insert_quote(conn, document_id, actors, quote)
+    return document_counts(conn, document.key)
+
+
+def finish_run(conn: sqlite3.Connection, extractor_version: str, finished_at: str, started_at: str) -> None:
+    """After documents changed: drop orphans, settle each actor's headline role, record the run."""
+    conn.execute("DELETE FROM actor_aliases WHERE id NOT IN (SELECT alias_id FROM actor_alias_sources)")
+    conn.execute("DELETE FROM actors WHERE id NOT IN (SELECT actor_id FROM actor_documents)")
+    # The headline role is the one given by the most recently published document that gives any.
+    conn.execute(
+        """UPDATE actors SET role = (
+               SELECT ad.role FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+               WHERE ad.actor_id = actors.id AND ad.role IS NOT NULL
+               ORDER BY d.published DESC NULLS LAST, d.key LIMIT 1)"""
+    )
+    generation = int(get_meta(conn, "generation") or 0) + 1
+    for key, value in (
+        ("generation", str(generation)),
+        ("extractor_version", extractor_version),
+        ("last_ingest", started_at),
+        ("updated_at", finished_at),
+    ):
+        set_meta(conn, key, value)
+
+
+def _insert_document(conn: sqlite3.Connection, extraction: Extraction, version: str, ingested_at: str) -> int:
+    document = extraction.document
+    published = document.published
+    cursor = conn.execute(
+        """INSERT INTO documents (key, title, author, published, published_precision, source, url,
+                                  content_hash, extractor_version, path, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            document.key,
+            document.title,
+            document.author,
+            published.iso() if published else None,
+            published.precision if published else None,
+            document.source,
+            document.url,
+            document.content_hash,
+            version,
+            document.path,
+            ingested_at,
+        ),
+    )
+    document_id = int(cursor.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO paragraphs (document_id, number, text) VALUES (?, ?, ?)",
+        [(document_id, number, text) for number, text in enumerate(document.paragraphs, start=1)],
+    )
+    conn.executemany(
+        "INSERT INTO sentences (document_id, paragraph, position, text) VALUES (?, ?, ?, ?)",
+        [(document_id, s.paragraph, s.index, s.text) for s in extraction.sentences],
+    )
+    return document_id
+
+
+def _role_position(actor: Actor, sentences: dict[tuple[int, int], str]) -> tuple[int, int] | None:
+    """The sentence to cite for the actor's role: a mention that states it, any sentence that does, or the
+    first mention."""
+    mentioned = [(m.paragraph, m.sentence) for m in actor.mentions]
+    if actor.role:
+        role = actor.role.casefold()
+        for position in [*mentioned, *sentences]:
+            if role in sentences.get(position, "").casefold():
+                return position
+    return mentioned[0] if mentioned else None
+
+
+class _DocumentActors:
+    """Maps the names one extraction uses to stored actor ids, creating and linking actors as needed."""
+
+    def __init__(self, conn: sqlite3.Connection, document_id: int) -> None:
+        self._conn = conn
+        self._document_id = document_id
+        self._local: dict[str, int] = {}
+
+    def add(self, actor: Actor, role_at: tuple[int, int] | None) -> int:
+        names = [actor.name, *actor.aliases]
+        keys = [key for key in (normalize_name(name) for name in names) if key]
+        actor_id = next((self._local[key] for key in keys if key in self._local), None)
+        actor_id = actor_id or self._find(keys) or self._create(actor.name, actor.kind)
+        self._conn.execute(
+            "UPDATE actors SET kind = ? WHERE id = ? AND kind = 'other'", (actor.kind, actor_id)
+        )
+        for name in names:
+            self._add_alias(actor_id, name)
+        for key in keys:
+            self._local.setdefault(key, actor_id)
+        role = actor.role or None
+        paragraph, sentence = role_at if role and role_at else (None, None)
+        self._conn.execute(
+            """INSERT INTO actor_documents (actor_id, document_id, role, role_paragraph, role_sentence)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (actor_id, document_id) DO UPDATE SET
+                   role = coalesce(role, excluded.role),
+                   role_paragraph = iif(role IS NULL, excluded.role_paragraph, role_paragraph),
+                   role_sentence = iif(role IS NULL, excluded.role_sentence, role_sentence)""",
+            (actor_id, self._document_id, role, paragraph, sentence),
+        )
+        return actor_id
+
+    def id_for(self, name: str) -> int:
+        """The id behind a name used in a relation, event or quote; unknown names become 'other' actors."""
+        key = normalize_name(name)
+        if key in self._local:
+            return self._local[key]
+        return self.add(Actor(name=name, kind="other"), None)
+
+    def _find(self, keys: list[str]) -> int | None:
+        for table, column in (("actors", "id"), ("actor_aliases", "actor_id")):
+            for key in keys:
+                row = self._conn.execute(
+                    f"SELECT {column} FROM {table} WHERE normalized = ?", (key,)
+                ).fetchone()
+                if row:
+                    return int(row[0])
+        return None
+
+    def _create(self, name: str, kind: str) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO actors (name, normalized, kind) VALUES (?, ?, ?)", (name, normalize_name(name), kind)
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _add_alias(self, actor_id: int, alias: str) -> None:
+        """Record ``alias`` for this document unless it is a canonical name or another actor's alias."""
+        key = normalize_name(alias)
+        if not key or self._conn.execute("SELECT 1 FROM actors WHERE normalized = ?", (key,)).fetchone():
+            return
+        self._conn.execute(
+            "INSERT INTO actor_aliases (actor_id, alias, normalized) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (actor_id, alias, key),
+        )
+        alias_id, owner = self._conn.execute(
+            "SELECT id, actor_id FROM actor_aliases WHERE normalized = ?", (key,)
+        ).fetchone()
+        if owner == actor_id:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO actor_alias_sources (alias_id, document_id) VALUES (?, ?)",
+                (alias_id, self._document_id),
+            )
+
+
+def _insert_actor_facts(
+    conn: sqlite3.Connection, document_id: int, actors: _DocumentActors, actor: Actor
+) -> None:
+    actor_id = actors.id_for(actor.name)
+    conn.executemany(
+        "INSERT INTO mentions (actor_id, surface, document_id, paragraph, sentence) VALUES (?, ?, ?, ?, ?)",
+        [(actor_id, m.surface, document_id, m.paragraph, m.sentence) for m in actor.mentions],
+    )
+    conn.executemany(
+        """INSERT INTO relations (actor_id, type, target_id, document_id, paragraph, sentence)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        [
+            (actor_id, r.type, actors.id_for(r.target), document_id, r.paragraph, r.sentence)
+            for r in actor.relations
+        ],
+    )
+
+
+def _insert_event(conn: sqlite3.Connection, document_id: int, actors: _DocumentActors, event: Event) -> None:
+    date = event.date
+    cursor = conn.execute(
+        """INSERT INTO events (date, precision, date_first, date_last, summary, evidence,
+                               document_id, paragraph, sentence)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            date.iso(),
+            date.precision,
+            date.first_day().isoformat(),
+            date.last_day().isoformat(),
+            event.summary,
+            event.evidence,
+            document_id,
+            event.paragraph,
+            event.sentence,
+        ),
+    )
+    actor_ids = dict.fromkeys(actors.id_for(name) for name in event.actors)
+    conn.executemany(
+        "INSERT INTO event_actors (event_id, actor_id, position) VALUES (?, ?, ?)",
+        [(cursor.lastrowid, actor_id, position) for position, actor_id in enumerate(actor_ids)],
+    )
+
+
+def _insert_quote(conn: sqlite3.Connection, document_id: int, actors: _DocumentActors, quote: Quote) -> None:
+    date: PartialDate | None = quote.date
+    conn.execute(
+        """INSERT INTO quotes (speaker_id, kind, text, date, precision, document_id, paragraph, sentence)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            actors.id_for(quote.speaker) if quote.speaker else None,
+            quote.kind,
+            quote.text,
+            date.iso() if date else None,
+            date.precision if date else None,
+            document_id,
+            quote.paragraph,
+            quote.sentence,
+        ),
+    )

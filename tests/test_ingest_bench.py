@@ -1,0 +1,37 @@
+"""The ingest benchmark's own plumbing, run small with the stand-in pipeline."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from bench.ingest import generate_article, report, run, write_section
+from tests.store_fixtures import FAKE_PIPELINE
+
+
+def test_generated_articles_are_seed_sized_and_varied() -> None:
+    rng = random.Random(3)
+    articles = [generate_article(number, rng) for number in range(5)]
+    assert all(5_000 < len(article.encode()) < 12_000 for article in articles)
+    assert len(set(articles)) == 5
+    assert all(article.startswith("---\ntitle: ") for article in articles)
+
+
+def test_run_and_report(tmp_path: Path) -> None:
+    rows, unchanged = run([2, 4], FAKE_PIPELINE, tmp_path)
+    assert [(r.corpus, r.articles) for r in rows] == [("seed article", 1), ("generated", 2), ("generated", 4)]
+    assert all(r.total_s > 0 and r.actors >= 0 for r in rows)
+    assert unchanged > 0
+    section = report(rows, unchanged)
+    assert section.startswith("## Ingest\n")
+    assert "| generated | 4 |" in section
+    assert "Target under 50 ms per article" in section
+
+
+def test_write_section_replaces_only_its_own_section(tmp_path: Path) -> None:
+    doc = tmp_path / "benchmarks.md"
+    write_section(doc, "## Ingest\n\nfirst\n")
+    assert doc.read_text() == "# Benchmarks\n\n## Ingest\n\nfirst\n"
+    doc.write_text(doc.read_text() + "\n## Autocomplete\n\nkept\n")
+    write_section(doc, "## Ingest\n\nsecond\n")
+    assert doc.read_text() == "# Benchmarks\n\n## Ingest\n\nsecond\n\n## Autocomplete\n\nkept\n"

@@ -1,0 +1,367 @@
+"""The bot's async reader over a store built from two small hand-written articles."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.extract.model import PartialDate
+from bot.store import LATEST_VERSION, Citation, Store, StoreError, TimelinePage
+from bot.store.read import fts_query
+from bot.store.schema import connect, transaction
+from bot.store.write import finish_run, write_extraction
+from tests.store_fixtures import assert_healthy, fake_extract, make_document
+
+LIBYA = [
+    "Khalifa Haftar is the commander of the Libyan National Army. Russia backs Khalifa Haftar.",
+    "On 2019-04-04, Haftar launched an offensive on Tripoli.",
+    "On 2019-04-08, Russia blocked a resolution at the UN Security Council.",
+    "In 2019-03, Wagner Group deployed troops to Benghazi.",
+    "On 2019-04-12, Moscow said “we support a political settlement in Libya”.",
+    "Egypt backs Haftar as well. Fayez al-Serraj heads the Government of National Accord.",
+    "On 2019-05-01, Serraj said “the aggression on Tripoli must stop”.",
+]
+MOSCOW = [
+    "Field Marshal Haftar met Sergei Shoigu in Moscow.",
+    "On 2018-11-07, Haftar met Sergei Shoigu and Yevgeny Prigozhin.",
+    "In 2019, Shoigu said “Russia wants stability in Libya”.",
+]
+
+
+def write_documents(path: Path, *documents: tuple[str, str, PartialDate, list[str]]) -> None:
+    conn = connect(path)
+    with transaction(conn):
+        for key, title, published, paragraphs in documents:
+            document = make_document(key, paragraphs, title=title, published=published)
+            write_extraction(conn, fake_extract(document), "v1", "2024-01-01T00:00:00+00:00")
+        finish_run(conn, "v1", "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00")
+    conn.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "store.db"
+    write_documents(
+        path,
+        ("libya-april", "Libya in April", PartialDate(2019, 4), LIBYA),
+        ("moscow-talks", "Talks in Moscow", PartialDate(2018, 11), MOSCOW),
+    )
+    return path
+
+
+@pytest.fixture
+async def reader(db: Path) -> AsyncIterator[Store]:
+    async with await Store.open(db) as store:
+        yield store
+    assert_healthy(db)
+
+
+async def test_stats(reader: Store) -> None:
+    stats = await reader.stats()
+    assert stats.tables["documents"] == 2
+    assert stats.tables["paragraphs"] == len(LIBYA) + len(MOSCOW)
+    assert stats.tables["events"] == 7
+    assert stats.tables["quotes"] == 3
+    assert stats.schema_version == LATEST_VERSION
+    assert stats.extractor_version == "v1"
+    assert [(d.key, d.paragraphs, d.events, d.quotes) for d in stats.documents] == [
+        ("libya-april", 7, 5, 2),
+        ("moscow-talks", 3, 2, 1),
+    ]
+
+
+async def test_documents_newest_first(reader: Store) -> None:
+    documents = await reader.documents()
+    assert [(d.key, d.title, d.published, d.paragraphs) for d in documents] == [
+        ("libya-april", "Libya in April", PartialDate(2019, 4), 7),
+        ("moscow-talks", "Talks in Moscow", PartialDate(2018, 11), 3),
+    ]
+
+
+async def test_paragraph_by_key_or_title(reader: Store) -> None:
+    by_key = await reader.paragraph("libya-april", 2)
+    assert by_key is not None
+    assert by_key.text == LIBYA[1]
+    assert by_key.citation == Citation("libya-april", "Libya in April", 2)
+    assert by_key.total == 7
+    assert await reader.paragraph("LIBYA IN APRIL", 2) == by_key
+    assert await reader.paragraph("libya-april", 99) is None
+    assert await reader.paragraph("no such article", 1) is None
+
+
+async def test_actor_profile(reader: Store) -> None:
+    profile = await reader.actor("haftar")
+    assert profile is not None
+    assert profile.name == "Khalifa Haftar"
+    assert profile.kind == "person"
+    assert profile.aliases == ("Field Marshal Haftar", "Haftar")
+    assert [(r.role, r.citation) for r in profile.roles] == [  # newest document first
+        ("commander of the Libyan National Army", Citation("libya-april", "Libya in April", 1, 0)),
+        ("commander of the Libyan National Army", Citation("moscow-talks", "Talks in Moscow", 1, 0)),
+    ]
+    backed = {(g.label, g.direction): [a.name for a in g.actors] for g in profile.relations}
+    assert backed == {("backed by", "in"): ["Egypt", "Russia"]}
+    russia = next(a for g in profile.relations for a in g.actors if a.name == "Russia")
+    assert russia.citations == (Citation("libya-april", "Libya in April", 1, 1),)
+    assert [e.date.iso() for e in profile.events] == ["2018-11-07", "2019-04-04"]
+    assert profile.quotes == ()
+    assert profile.mentions == sum(d.mentions for d in profile.documents) == 6
+    assert [(d.key, d.paragraphs) for d in profile.documents] == [
+        ("libya-april", (1, 2, 6)),
+        ("moscow-talks", (1, 2)),
+    ]
+
+
+async def test_relations_read_both_ways(reader: Store) -> None:
+    russia = await reader.actor("Russia")
+    assert russia is not None
+    assert [(g.type, g.direction, g.label, [a.name for a in g.actors]) for g in russia.relations] == [
+        ("backs", "out", "backs", ["Khalifa Haftar"])
+    ]
+    assert [q.text for q in russia.quotes] == ["we support a political settlement in Libya"]
+
+
+async def test_unknown_actor(reader: Store) -> None:
+    assert await reader.actor("Nobody At All") is None
+    assert await reader.actor("Hifter") is None  # profiles need an exact name; suggestions are fuzzy
+
+
+async def test_actors_by_kind_and_mentions(reader: Store) -> None:
+    countries = await reader.actors(kind="country")
+    assert [a.name for a in countries] == ["Russia", "Egypt"]
+    everyone = await reader.actors()
+    assert everyone[0].name == "Khalifa Haftar"
+    assert everyone[0].documents == 2
+    assert [a.mentions for a in everyone] == sorted((a.mentions for a in everyone), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Khalifa Haftar", "Khalifa Haftar"),
+        ("HAFTAR", "Khalifa Haftar"),
+        ("Khalīfa Ḥaftar", "Khalifa Haftar"),
+        ("the Wagner Group", "Wagner Group"),
+        ("LNA", "Libyan National Army"),
+        ("moscow", "Russia"),
+        ("Hifter", None),
+        ("", None),
+    ],
+)
+async def test_resolve_actor(reader: Store, text: str, expected: str | None) -> None:
+    assert await reader.resolve_actor(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Hifter", "Khalifa Haftar"),
+        ("Sarraj", "Fayez al-Serraj"),
+        ("Shoygu", "Sergei Shoigu"),
+        ("wagner", "Wagner Group"),
+        ("haf", "Khalifa Haftar"),
+        ("HAFT", "Khalifa Haftar"),
+        ("Prigojin", "Yevgeny Prigozhin"),
+        ("egipt", "Egypt"),
+        ("gna", "Government of National Accord"),
+    ],
+)
+async def test_suggest_actors(reader: Store, typed: str, expected: str) -> None:
+    suggestions = await reader.suggest_actors(typed, limit=5)
+    assert suggestions[0].name == expected
+    assert suggestions[0].kind != "other"
+
+
+async def test_suggest_with_nothing_typed_lists_the_most_mentioned(reader: Store) -> None:
+    suggestions = await reader.suggest_actors("", limit=3)
+    assert suggestions[0].name == "Khalifa Haftar"
+    assert len(suggestions) == 3
+    assert await reader.suggest_actors("zzzzqqq") == []
+
+
+def _dates(page: TimelinePage) -> list[str]:
+    return [event.date.iso() for event in page.events]
+
+
+async def test_timeline_in_date_order(reader: Store) -> None:
+    page = await reader.timeline(limit=50)
+    assert _dates(page) == [
+        "2018-11-07",
+        "2019",
+        "2019-03",
+        "2019-04-04",
+        "2019-04-08",
+        "2019-04-12",
+        "2019-05-01",
+    ]
+    assert page.total == 7
+    first = page.events[0]
+    assert first.citation == Citation("moscow-talks", "Talks in Moscow", 2, 0)
+    assert first.actors == ("Khalifa Haftar", "Sergei Shoigu", "Yevgeny Prigozhin")
+    assert first.evidence == MOSCOW[1]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "on", "expected"),
+    [
+        (PartialDate(2019, 3, 15), PartialDate(2019, 4, 5), None, ["2019", "2019-03", "2019-04-04"]),
+        (PartialDate(2019, 4), None, None, ["2019", "2019-04-04", "2019-04-08", "2019-04-12", "2019-05-01"]),
+        (None, PartialDate(2019, 3, 1), None, ["2018-11-07", "2019", "2019-03"]),
+        (None, None, PartialDate(2019, 4), ["2019", "2019-04-04", "2019-04-08", "2019-04-12"]),
+        (None, None, PartialDate(2019, 3, 20), ["2019", "2019-03"]),
+        (None, None, PartialDate(2019, 4, 8), ["2019", "2019-04-08"]),
+        (None, None, PartialDate(2018), ["2018-11-07"]),
+        (PartialDate(2019, 4, 9), PartialDate(2019, 4, 11), None, ["2019"]),
+        (PartialDate(2020), None, None, []),
+    ],
+)
+async def test_timeline_ranges_overlap_by_precision(
+    reader: Store,
+    start: PartialDate | None,
+    end: PartialDate | None,
+    on: PartialDate | None,
+    expected: list[str],
+) -> None:
+    page = await reader.timeline(start=start, end=end, on=on, limit=50)
+    assert _dates(page) == expected
+    assert page.total == len(expected)
+
+
+async def test_timeline_for_an_actor_and_pages(reader: Store) -> None:
+    haftar = await reader.timeline(actor="Haftar")
+    assert _dates(haftar) == ["2018-11-07", "2019-04-04"]
+    assert (await reader.timeline(actor="Hifter")).total == 0
+    page = await reader.timeline(limit=2, offset=2)
+    assert _dates(page) == ["2019-03", "2019-04-04"]
+    assert (page.total, page.offset, page.limit) == (7, 2, 2)
+
+
+async def test_quotes(reader: Store) -> None:
+    everything = await reader.quotes()
+    assert [(q.speaker, q.date.iso() if q.date else None) for q in everything] == [
+        ("Sergei Shoigu", "2019"),
+        ("Russia", "2019-04-12"),
+        ("Fayez al-Serraj", "2019-05-01"),
+    ]
+    serraj = await reader.quotes(speaker="Serraj")
+    assert [q.text for q in serraj] == ["the aggression on Tripoli must stop"]
+    assert serraj[0].citation == Citation("libya-april", "Libya in April", 7, 0)
+    assert serraj[0].sentence == LIBYA[6]
+    assert serraj[0].kind == "direct"
+    assert [q.speaker for q in await reader.quotes(topic="stability")] == ["Sergei Shoigu"]
+    assert len(await reader.quotes(topic="Libya")) == 2
+    assert await reader.quotes(speaker="Shoigu", topic="Tripoli") == []
+    assert await reader.quotes(speaker="Nobody") == []
+    assert await reader.quotes(topic='AND( "NEAR ***') == []
+
+
+async def test_random_quote_follows_the_rng(reader: Store) -> None:
+    first = await reader.random_quote(random.Random(7))
+    again = await reader.random_quote(random.Random(7))
+    assert first is not None
+    assert first == again
+    picks = [await reader.random_quote(random.Random(seed)) for seed in range(30)]
+    assert len({quote.text for quote in picks if quote}) == 3
+
+
+async def test_random_quote_on_an_empty_store(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    connect(path).close()
+    async with await Store.open(path) as store:
+        assert await store.random_quote(random.Random(1)) is None
+        assert await store.suggest_actors("haf") == []
+        assert (await store.timeline()).total == 0
+
+
+async def test_search_highlights_and_cites(reader: Store) -> None:
+    hits = await reader.search("offensive tripoli")
+    assert [h.citation for h in hits] == [Citation("libya-april", "Libya in April", 2, 0)]
+    assert "**offensive**" in hits[0].snippet
+    assert "**Tripoli**" in hits[0].snippet
+    assert hits[0].text == LIBYA[1]
+    accented = await reader.search("Trípoli")
+    assert {h.citation.paragraph for h in accented} == {2, 7}
+    marked = await reader.search("Benghazi", marks=("[", "]"))
+    assert marked[0].snippet.count("[Benghazi]") == 1
+
+
+async def test_search_falls_back_to_any_word(reader: Store) -> None:
+    hits = await reader.search("Benghazi zebra")
+    assert [h.citation.paragraph for h in hits] == [4]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        '"',
+        "AND(",
+        "*",
+        "NEAR(a b)",
+        "((((",
+        "a OR",
+        '"unbalanced',
+        "x" * 6000,
+        "word " * 1500,
+        "^col:x",
+    ],
+)
+async def test_search_survives_hostile_text(reader: Store, text: str) -> None:
+    assert isinstance(await reader.search(text), list)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300))
+async def test_search_never_raises(reader: Store, text: str) -> None:
+    hits = await reader.search(text, limit=3)
+    assert len(hits) <= 3
+    assert isinstance(await reader.quotes(topic=text), list)
+
+
+@given(text=st.text(max_size=200))
+def test_fts_query_quotes_every_word(text: str) -> None:
+    query = fts_query(text)
+    if query is not None:
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 2')")
+        conn.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()
+        conn.close()
+
+
+async def test_refresh_sees_a_concurrent_ingest(db: Path, reader: Store) -> None:
+    assert await reader.refresh() is False
+    assert await reader.resolve_actor("Sergei Shoigu") == "Sergei Shoigu"
+    before = (await reader.stats()).tables["documents"]
+    write_documents(
+        db, ("cairo", "Cairo", PartialDate(2019, 6), ["Cairo hosted talks. Egypt backs the GNA."])
+    )
+    assert (await reader.stats()).tables["documents"] == before + 1  # queries see new rows at once
+    assert await reader.refresh() is True  # and the name index is rebuilt
+    assert await reader.refresh() is False
+    egypt = await reader.actor("Cairo")
+    assert egypt is not None
+    assert [g.label for g in egypt.relations] == ["backs"]
+
+
+async def test_meta_round_trip(reader: Store) -> None:
+    assert await reader.meta("app_commands_hash") is None
+    await reader.set_meta("app_commands_hash", "abc")
+    assert await reader.meta("app_commands_hash") == "abc"
+
+
+async def test_open_refuses_missing_and_foreign_files(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store"):
+        await Store.open(tmp_path / "absent.db")
+    assert not (tmp_path / "absent.db").exists()
+    notes = tmp_path / "notes.db"
+    notes.write_text("not sqlite")
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        await Store.open(notes)
+    assert notes.read_text() == "not sqlite"
