@@ -37,6 +37,9 @@ class BriefingTree(app_commands.CommandTree):
     """One error path for every app command: an ephemeral answer, a logged traceback with an id."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        client = interaction.client
+        if isinstance(client, BriefingBot):
+            await client.store.refresh()  # one PRAGMA; picks up an ingest done while the bot runs
         if interaction.command is not None:
             log.info(
                 "command /%s guild=%s user=%s",
