@@ -20,7 +20,15 @@ from bot.store import Store
 
 log = logging.getLogger("bot")
 
-COGS = ("cogs.actors", "cogs.timeline", "cogs.quotes", "cogs.search", "cogs.sources", "cogs.help", "cogs.lookup")
+COGS = (
+    "cogs.actors",
+    "cogs.timeline",
+    "cogs.quotes",
+    "cogs.search",
+    "cogs.sources",
+    "cogs.help",
+    "cogs.lookup",
+)
 COMMANDS_HASH_KEY = "app_commands_hash"
 Clock = Callable[[], datetime]
 
@@ -59,8 +67,12 @@ class BriefingTree(app_commands.CommandTree):
                 message = "You need the Manage Server permission to do that."
         else:
             error_id = secrets.token_hex(4)
-            log.error("error %s in /%s", error_id, interaction.command and interaction.command.qualified_name,
-                      exc_info=original)
+            log.error(
+                "error %s in /%s",
+                error_id,
+                interaction.command and interaction.command.qualified_name,
+                exc_info=original,
+            )
             message = f"Sorry, something went wrong on my side (error `{error_id}`). Please try again."
         await send_ephemeral(interaction, message)
 
