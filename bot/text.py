@@ -21,7 +21,8 @@ CHOICE_NAME_LIMIT = 100
 AUTOCOMPLETE_CHOICES = 25
 ELLIPSIS = "…"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]()-])")
+_INLINE_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
+_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
 
 
 def truncate(text: str, limit: int) -> str:
@@ -56,4 +57,4 @@ def cite(citation: Citation) -> str:
 
 def escape(text: str) -> str:
     """Text from an article or a user shown literally (no markdown); pings are stopped by allowed_mentions."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    return _LINE_START_MARKDOWN.sub(r"\1\\\2", _INLINE_MARKDOWN.sub(r"\\\1", text))

@@ -1,0 +1,351 @@
+"""Embeds for actor profiles, actor lists, timelines and statements: pure functions of the store's answers.
+
+Every builder stays within Discord's limits whatever the data (long summaries, hundreds of events): text is
+cut at a word with "…", fields that no longer fit are left out, and lists are split into pages for the
+pager. Text from an article or a user is escaped, so it shows literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import discord
+from discord import app_commands
+
+from bot.extract.model import ActorKind, PartialDate
+from bot.store.models import (
+    ActorDocument,
+    ActorProfile,
+    ActorSuggestion,
+    ActorSummary,
+    EventFact,
+    QuoteFact,
+    RelationGroup,
+    RoleFact,
+)
+from bot.text import (
+    AUTOCOMPLETE_CHOICES,
+    CHOICE_NAME_LIMIT,
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELDS_LIMIT,
+    EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FOOTER_LIMIT,
+    cite,
+    escape,
+    format_date,
+    truncate,
+)
+
+KIND_NAMES: dict[ActorKind, tuple[str, str]] = {  # (one, many)
+    "person": ("Person", "People"),
+    "organization": ("Organization", "Organizations"),
+    "country": ("Country", "Countries"),
+    "armed_group": ("Armed group", "Armed groups"),
+    "government": ("Government", "Governments"),
+    "other": ("Other", "Other"),
+}
+KIND_COLOURS: dict[ActorKind, discord.Colour] = {
+    "person": discord.Colour.blurple(),
+    "organization": discord.Colour.teal(),
+    "country": discord.Colour.green(),
+    "armed_group": discord.Colour.red(),
+    "government": discord.Colour.gold(),
+    "other": discord.Colour.light_grey(),
+}
+TIMELINE_COLOUR = discord.Colour.dark_teal()
+STATEMENTS_COLOUR = discord.Colour.purple()
+EVENTS_PER_PAGE = 6
+STATEMENTS_PER_PAGE = 5
+ACTORS_PER_PAGE = 20
+SUMMARY_LIMIT = 300
+QUOTE_LIMIT = 500
+MAX_RELATION_FIELDS = 15  # the store gives at most 9 (5 link types, both directions); room for 25 fields
+_PAGE_TEXT_LIMIT = 3800  # a page's description, leaving room for title and footer within 6000
+_PAGE_TOTAL_LIMIT = EMBED_TOTAL_LIMIT - 200  # a page's text before its footer ("Page 2/5 · 33 actors")
+
+
+def literal(text: str, limit: int) -> str:
+    """Article or user text, escaped so it shows literally, in at most ``limit`` characters."""
+    budget = limit
+    while True:
+        shown = escape(truncate(text, budget))
+        if len(shown) <= limit:
+            return shown
+        budget -= len(shown) - limit  # escaping added backslashes: cut the source shorter
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 event", "3 events"."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def lines_within(lines: Sequence[str], limit: int, more: str = "…and {n} more") -> str:
+    """As many whole ``lines`` as fit in ``limit`` characters, then a note of how many were left out."""
+    whole = "\n".join(lines)
+    if len(whole) <= limit:
+        return whole
+    kept: list[str] = []
+    for line in lines:
+        note = more.format(n=len(lines) - len(kept) - 1)
+        if len("\n".join([*kept, line, note])) > limit:
+            break
+        kept.append(line)
+    if not kept:  # not even the first line fits whole: show what fits of it
+        return truncate(whole, limit)
+    return "\n".join([*kept, more.format(n=len(lines) - len(kept))])
+
+
+def add_field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> bool:
+    """Add a field cut to what still fits in the embed (value, field count, 6000 in all); False if none."""
+    room = EMBED_TOTAL_LIMIT - len(embed)
+    name = truncate(name, FIELD_NAME_LIMIT) or "—"
+    if len(embed.fields) >= EMBED_FIELDS_LIMIT or room < len(name) + 20:
+        return False
+    value = truncate(value, min(FIELD_VALUE_LIMIT, room - len(name))) or "—"
+    embed.add_field(name=name, value=value, inline=inline)
+    return True
+
+
+def _embed(title: str, description: str, colour: discord.Colour, footer: str | None = None) -> discord.Embed:
+    embed = discord.Embed(
+        title=truncate(title, EMBED_TITLE_LIMIT),
+        description=truncate(description, EMBED_DESCRIPTION_LIMIT) or None,
+        colour=colour,
+    )
+    if footer:
+        embed.set_footer(text=truncate(footer, FOOTER_LIMIT))
+    return embed
+
+
+# -- one fact per line ----------------------------------------------------------------------------------
+
+
+def event_line(event: EventFact) -> str:
+    """ "**11 Apr 2019** — Haftar made a surprise visit to Moscow" and its citation on the next line."""
+    summary = literal(event.summary, SUMMARY_LIMIT)
+    return f"**{format_date(event.date)}** — {summary}\n*{literal(cite(event.citation), 200)}*"
+
+
+def statement_line(quote: QuoteFact) -> str:
+    """A statement attributed and dated: a direct quote in quotation marks, a reported one marked so."""
+    speaker = literal(quote.speaker or "Unattributed", 100)
+    when = format_date(quote.date) if quote.date else "undated"
+    text = literal(quote.text, QUOTE_LIMIT)
+    said = f"“{text}”" if quote.kind == "direct" else f"(reported) {text}"
+    return f"**{speaker}**, {when}: {said}\n*{literal(cite(quote.citation), 200)}*"
+
+
+def role_line(role: RoleFact) -> str:
+    source = f" — *{literal(cite(role.citation), 200)}*" if role.citation else ""
+    return literal(role.role, 300) + source
+
+
+def relation_lines(group: RelationGroup) -> list[str]:
+    """Each related actor with the first place the link is stated."""
+    return [
+        f"{literal(other.name, 100)} (*{literal(cite(other.citations[0]), 150)}*)"
+        if other.citations
+        else literal(other.name, 100)
+        for other in group.actors
+    ]
+
+
+def paragraph_ranges(numbers: Iterable[int]) -> str:
+    """ "¶1–3, ¶5, ¶7–8" for paragraphs 1, 2, 3, 5, 7, 8."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"¶{run[0]}" if len(run) == 1 else f"¶{run[0]}–{run[-1]}" for run in runs)
+
+
+def document_line(document: ActorDocument) -> str:
+    paragraphs = paragraph_ranges(document.paragraphs)
+    return f"*{literal(document.title, 150)}*: {plural(document.mentions, 'mention')} in {paragraphs}"
+
+
+# -- actor profile --------------------------------------------------------------------------------------
+
+
+def profile_embed(profile: ActorProfile) -> discord.Embed:
+    """The actor's profile: kind, roles, aliases, relations, events, statements and where it is mentioned.
+
+    Each section gets a fair share of the 6000 characters left (so a long list of roles cannot crowd out
+    the events); a list cut short ends "…and N more", and the Timeline and Statements buttons show it all.
+    """
+    kind = KIND_NAMES[profile.kind][0]
+    mentioned = plural(profile.mentions, "mention") + " in " + plural(len(profile.documents), "document")
+    footer = "Sources: article title, ¶paragraph"
+    embed = _embed(profile.name, f"**{kind}** · {mentioned}", KIND_COLOURS[profile.kind], footer)
+    sections = _profile_sections(profile)
+    for index, (name, lines, more, inline) in enumerate(sections):
+        share = (EMBED_TOTAL_LIMIT - len(embed)) // (len(sections) - index) - len(name)
+        add_field(embed, name, lines_within(lines, min(FIELD_VALUE_LIMIT, share), more), inline=inline)
+    return embed
+
+
+_Section = tuple[str, list[str], str, bool]  # field name, lines, "…and N more" note, inline
+
+
+def _profile_sections(profile: ActorProfile) -> list[_Section]:
+    more = "…and {n} more"
+    sections: list[_Section] = [
+        (
+            "Role",
+            [role_line(role) for role in profile.roles] or ["No role stated in the articles."],
+            more,
+            False,
+        )
+    ]
+    if profile.aliases:
+        sections.append(
+            ("Also known as", [", ".join(literal(alias, 100) for alias in profile.aliases)], more, False)
+        )
+    for group in profile.relations[:MAX_RELATION_FIELDS]:
+        sections.append((group.label.capitalize(), relation_lines(group), more, True))
+    if profile.events:
+        lines = [event_line(event) for event in profile.events]
+        sections.append((f"Events ({len(lines)})", lines, more + ": press Timeline", False))
+    if profile.quotes:
+        lines = [statement_line(quote) for quote in profile.quotes]
+        sections.append((f"Statements ({len(lines)})", lines, more + ": press Statements", False))
+    if profile.documents:
+        sections.append(
+            ("Mentioned in", [document_line(document) for document in profile.documents], more, False)
+        )
+    return sections
+
+
+# -- pages ----------------------------------------------------------------------------------------------
+
+
+def _chunks(lines: Sequence[str], per_page: int, limit: int, separator: str) -> list[list[str]]:
+    """Consecutive runs of at most ``per_page`` lines whose text, joined by ``separator``, fits ``limit``."""
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        line = truncate(line, limit)
+        if pages[-1] and (len(pages[-1]) >= per_page or size + len(separator) + len(line) > limit):
+            pages.append([])
+            size = 0
+        pages[-1].append(line)
+        size += len(line) + len(separator)
+    return pages
+
+
+def _number(pages: list[discord.Embed], note: str) -> list[discord.Embed]:
+    """Footers "Page 2/5 · 27 events" (only "27 events" on a single page)."""
+    for number, page in enumerate(pages, start=1):
+        prefix = f"Page {number}/{len(pages)} · " if len(pages) > 1 else ""
+        page.set_footer(text=truncate(prefix + note, FOOTER_LIMIT))
+    return pages
+
+
+def line_pages(
+    title: str, lines: Sequence[str], *, colour: discord.Colour, per_page: int, note: str, header: str = ""
+) -> list[discord.Embed]:
+    """``lines`` split into embeds, ``header`` (e.g. the filters) above each page's lines."""
+    top = header + "\n\n" if header else ""
+    limit = _PAGE_TEXT_LIMIT - len(top)
+    chunks = _chunks(lines, per_page, limit, "\n\n")
+    pages = [_embed(title, top + "\n\n".join(chunk), colour) for chunk in chunks]
+    return _number(pages, note)
+
+
+def timeline_pages(
+    events: Sequence[EventFact], title: str, header: str = "", total: int | None = None
+) -> list[discord.Embed]:
+    """Events in the order given, a few per page; ``total`` when only the first of more events are shown."""
+    note = plural(len(events), "event")
+    if total is not None and total > len(events):
+        note = f"first {len(events)} of {total} events; narrow the dates to see the rest"
+    lines = [event_line(event) for event in events]
+    return line_pages(
+        title, lines, colour=TIMELINE_COLOUR, per_page=EVENTS_PER_PAGE, note=note, header=header
+    )
+
+
+def statement_pages(quotes: Sequence[QuoteFact], title: str) -> list[discord.Embed]:
+    lines = [statement_line(quote) for quote in quotes]
+    note = plural(len(quotes), "statement")
+    return line_pages(title, lines, colour=STATEMENTS_COLOUR, per_page=STATEMENTS_PER_PAGE, note=note)
+
+
+def actor_line(actor: ActorSummary) -> str:
+    role = f" — {literal(actor.role, 150)}" if actor.role else ""
+    return f"**{literal(actor.name, 100)}**{role} · {plural(actor.mentions, 'mention')}"
+
+
+def actor_list_pages(actors: Sequence[ActorSummary], kind: ActorKind | None = None) -> list[discord.Embed]:
+    """Actors grouped by kind (in the order given within a kind), a field per group and page; no actors,
+    no pages."""
+    title = f"Actors: {KIND_NAMES[kind][1].lower()}" if kind else "Actors"
+    groups: dict[ActorKind, list[str]] = {}
+    for actor in actors:
+        groups.setdefault(actor.kind, []).append(actor_line(actor))
+    pages: list[discord.Embed] = []
+    room = 0  # actor lines the current page still takes
+    for group_kind in sorted(groups, key=list(KIND_NAMES).index):
+        lines = groups[group_kind]
+        for part, chunk in enumerate(_chunks(lines, ACTORS_PER_PAGE, FIELD_VALUE_LIMIT, "\n")):
+            name = KIND_NAMES[group_kind][1] + (" (continued)" if part else f" ({len(lines)})")
+            value = "\n".join(chunk)
+            if not pages or room < len(chunk) or len(pages[-1]) + len(name) + len(value) > _PAGE_TOTAL_LIMIT:
+                pages.append(
+                    _embed(title, "Use /actor with a name for the full profile.", KIND_COLOURS["other"])
+                )
+                room = ACTORS_PER_PAGE
+            add_field(pages[-1], name, value)
+            room -= len(chunk)
+    return _number(pages, plural(len(actors), "actor"))
+
+
+# -- autocomplete and suggestions -----------------------------------------------------------------------
+
+
+def actor_choices(suggestions: Iterable[ActorSuggestion]) -> list[app_commands.Choice[str]]:
+    """At most 25 choices, one per actor: "Khalifa Haftar (Haftar)" when an alias matched."""
+    choices: list[app_commands.Choice[str]] = []
+    seen: set[str] = set()
+    for suggestion in suggestions:
+        if suggestion.name in seen or not suggestion.name.strip():
+            continue
+        seen.add(suggestion.name)
+        label = suggestion.name
+        if suggestion.matched != suggestion.name:
+            label = f"{suggestion.name} ({suggestion.matched})"
+        value = suggestion.name[:CHOICE_NAME_LIMIT]
+        choices.append(app_commands.Choice(name=truncate(label, CHOICE_NAME_LIMIT), value=value))
+        if len(choices) == AUTOCOMPLETE_CHOICES:
+            break
+    return choices
+
+
+def unknown_actor_message(text: str, suggestions: Sequence[ActorSuggestion]) -> str:
+    """What to say when no actor has that name: the closest names, or where to look."""
+    shown = literal(text, 60)
+    names = list(dict.fromkeys(suggestion.name for suggestion in suggestions))[:5]
+    if not names:
+        return f"No actor like “{shown}” in the articles; try /actors to see who is there."
+    return (
+        f"No actor called “{shown}”. Did you mean: "
+        + ", ".join(f"**{literal(n, 100)}**" for n in names)
+        + "?"
+    )
+
+
+def date_span(start: PartialDate | None, end: PartialDate | None, on: PartialDate | None) -> str:
+    """How the asked dates read in a header: "from Apr 2019 to 11 Apr 2019", "on 8 Apr 2019"."""
+    parts = []
+    if on:
+        parts.append(f"on {format_date(on)}")
+    if start:
+        parts.append(f"from {format_date(start)}")
+    if end:
+        parts.append(f"to {format_date(end)}")
+    return " ".join(parts)

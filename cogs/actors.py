@@ -1,0 +1,105 @@
+"""/actor: one actor's cited profile, with buttons for its full timeline and statements; /actors: who is
+in the articles, grouped by kind."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import BriefingBot, UserFacingError
+from bot.extract.model import ActorKind
+from bot.pager import DEFAULT_TIMEOUT, ExpiringView, Pager
+from bot.render import (
+    KIND_NAMES,
+    actor_choices,
+    actor_list_pages,
+    profile_embed,
+    statement_pages,
+    timeline_pages,
+    unknown_actor_message,
+)
+from bot.store import Store
+from bot.store.models import ActorProfile
+
+KIND_CHOICES = [app_commands.Choice(name=names[0], value=kind) for kind, names in KIND_NAMES.items()]
+
+
+async def actor_autocomplete(
+    interaction: discord.Interaction[BriefingBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """Names and aliases, typo-tolerant. Served from the store's in-memory index (no I/O), because
+    autocomplete cannot be deferred."""
+    return actor_choices(await interaction.client.store.suggest_actors(current))
+
+
+async def unknown_actor(store: Store, text: str) -> UserFacingError:
+    """The error for a name no actor has, offering the closest ones."""
+    return UserFacingError(unknown_actor_message(text, await store.suggest_actors(text, limit=5)))
+
+
+class ProfileView(ExpiringView):
+    """The profile's buttons: anyone may press them and gets the list as a private pager of their own."""
+
+    def __init__(self, profile: ActorProfile, *, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.profile = profile
+        self.show_timeline.disabled = not profile.events
+        self.show_statements.disabled = not profile.quotes
+
+    @discord.ui.button(label="Timeline", emoji="🗓️", custom_id="profile:timeline")
+    async def show_timeline(
+        self, interaction: discord.Interaction, _: discord.ui.Button[ProfileView]
+    ) -> None:
+        pages = timeline_pages(self.profile.events, f"Timeline: {self.profile.name}")
+        await self._page(interaction, pages)
+
+    @discord.ui.button(label="Statements", emoji="💬", custom_id="profile:statements")
+    async def show_statements(
+        self, interaction: discord.Interaction, _: discord.ui.Button[ProfileView]
+    ) -> None:
+        pages = statement_pages(self.profile.quotes, f"Statements: {self.profile.name}")
+        await self._page(interaction, pages)
+
+    async def _page(self, interaction: discord.Interaction, pages: list[discord.Embed]) -> None:
+        pager = Pager(pages, interaction.user, timeout=self.timeout or DEFAULT_TIMEOUT)
+        await pager.start(interaction, ephemeral=True)
+
+
+class Actors(commands.Cog):
+    def __init__(self, bot: BriefingBot) -> None:
+        self.bot = bot
+        self.pager_timeout = DEFAULT_TIMEOUT  # seconds the buttons stay live; tests shorten it
+
+    @app_commands.command(
+        name="actor", description="Who someone is in the articles: role, links, events, quotes"
+    )
+    @app_commands.describe(name="A person, group, country or organization, by name or alias")
+    @app_commands.autocomplete(name=actor_autocomplete)
+    async def actor(
+        self, interaction: discord.Interaction[BriefingBot], name: app_commands.Range[str, 1, 100]
+    ) -> None:
+        profile = await self.bot.store.actor(name)
+        if profile is None:
+            raise await unknown_actor(self.bot.store, name)
+        view = ProfileView(profile, timeout=self.pager_timeout)
+        await view.send(interaction, profile_embed(profile))
+
+    @app_commands.command(name="actors", description="Everyone the articles name, grouped by kind")
+    @app_commands.describe(kind="Only list actors of this kind")
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def actors(
+        self, interaction: discord.Interaction[BriefingBot], kind: app_commands.Choice[str] | None = None
+    ) -> None:
+        chosen = cast(ActorKind, kind.value) if kind else None
+        actors = await self.bot.store.actors(chosen)
+        if not actors:
+            raise UserFacingError("No actors of that kind in the articles yet; try /actors without a kind.")
+        pager = Pager(actor_list_pages(actors, chosen), interaction.user, timeout=self.pager_timeout)
+        await pager.start(interaction)
+
+
+async def setup(bot: BriefingBot) -> None:
+    await bot.add_cog(Actors(bot))

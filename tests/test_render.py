@@ -1,0 +1,224 @@
+"""The pure renderers: embeds stay within Discord's limits whatever the data, and read as intended."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.chart import timeline_png
+from bot.extract.model import PartialDate
+from bot.render import (
+    actor_choices,
+    actor_list_pages,
+    date_span,
+    lines_within,
+    literal,
+    paragraph_ranges,
+    profile_embed,
+    statement_pages,
+    timeline_pages,
+    unknown_actor_message,
+)
+from bot.standin.limits import check_message
+from bot.store.models import (
+    ActorDocument,
+    ActorProfile,
+    ActorSuggestion,
+    ActorSummary,
+    Citation,
+    EventFact,
+    QuoteFact,
+    RelatedActor,
+    RelationGroup,
+    RoleFact,
+)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CITATION = Citation("doc", "An Article", 3, 0)
+text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=3000)
+
+
+def within_limits(*embeds) -> bool:
+    return not check_message({"embeds": [embed.to_dict() for embed in embeds]}).tree
+
+
+def event(summary: str = "Something happened", day: int = 8) -> EventFact:
+    return EventFact(PartialDate(2019, 4, day), summary, ("Khalifa Haftar",), summary, CITATION)
+
+
+def quote(words: str = "We will win", kind: str = "direct", date: PartialDate | None = None) -> QuoteFact:
+    return QuoteFact("Khalifa Haftar", kind, words, date, words, CITATION)  # type: ignore[arg-type]
+
+
+def profile(size: str = "x", count: int = 1) -> ActorProfile:
+    """A profile whose every text is ``size`` and every list ``count`` long."""
+    citation = Citation("doc", size, 1)
+    return ActorProfile(
+        name=size,
+        kind="person",
+        roles=tuple(RoleFact(size, citation) for _ in range(count)),
+        aliases=tuple(size for _ in range(count)),
+        relations=tuple(
+            RelationGroup("backs", "in", size, tuple(RelatedActor(size, (citation,)) for _ in range(count)))
+            for _ in range(min(count, 30))
+        ),
+        events=tuple(event(size) for _ in range(count)),
+        quotes=tuple(quote(size) for _ in range(count)),
+        mentions=count,
+        documents=tuple(
+            ActorDocument(size, size, tuple(range(1, count * 2, 2)), count) for _ in range(count)
+        ),
+    )
+
+
+def summary(name: str, kind: str = "person", role: str | None = "leader") -> ActorSummary:
+    return ActorSummary(name, kind, role, 3, 1)  # type: ignore[arg-type]
+
+
+@given(text, st.integers(min_value=0, max_value=5000))
+def test_literal_never_exceeds_its_limit(value, limit):
+    assert len(literal(value, limit)) <= limit
+
+
+def test_literal_escapes_markdown():
+    assert literal("**bold** _x_", 100) == r"\*\*bold\*\* \_x\_"
+
+
+def test_literal_cuts_at_a_word_with_an_ellipsis():
+    assert literal("one two three four", 12) == "one two…"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["", "a", "word " * 30, "*_" * 700, "x" * 5000]), st.integers(0, 60))
+def test_profile_embed_fits_discords_limits_whatever_the_data(size, count):
+    assert within_limits(profile_embed(profile(size, count)))
+
+
+def test_profile_embed_points_to_the_timeline_button_for_more_events():
+    embed = profile_embed(profile("word " * 40, 12))
+    events = next(f.value for f in embed.fields if f.name.startswith("Events"))
+    assert events.endswith("more: press Timeline")
+
+
+def test_profile_without_a_role_says_so():
+    embed = profile_embed(profile("x", 0))
+    assert embed.fields[0].value == "No role stated in the articles."
+
+
+def test_lines_within_keeps_whole_lines_and_counts_the_rest():
+    assert lines_within(["aaaa", "bbbb", "cccc", "dddd", "eeee"], 16) == "aaaa\n…and 4 more"
+
+
+def test_lines_within_keeps_everything_that_fits():
+    assert lines_within(["aaaa", "bbbb"], 9) == "aaaa\nbbbb"
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(text, max_size=80))
+def test_timeline_pages_fit_discords_limits(summaries):
+    pages = timeline_pages([event(s) for s in summaries] or [event()], "Timeline", "From Apr 2019")
+    assert all(within_limits(page) for page in pages)
+
+
+def test_timeline_pages_show_every_event_once():
+    pages = timeline_pages([event(f"event {n}") for n in range(20)], "Timeline")
+    assert sum(page.description.count("event ") for page in pages) == 20
+
+
+def test_timeline_pages_number_their_footers():
+    pages = timeline_pages([event() for _ in range(13)], "Timeline")
+    assert [page.footer.text for page in pages] == [f"Page {n}/3 · 13 events" for n in (1, 2, 3)]
+
+
+def test_timeline_pages_say_when_only_the_first_events_are_shown():
+    pages = timeline_pages([event()], "Timeline", total=300)
+    assert pages[0].footer.text == "first 1 of 300 events; narrow the dates to see the rest"
+
+
+def test_event_shows_its_date_at_its_precision_and_its_citation():
+    month = EventFact(PartialDate(2018, 11), "A meeting", (), "A meeting", CITATION)
+    assert timeline_pages([month], "T")[0].description == "**Nov 2018** — A meeting\n*An Article, ¶3*"
+
+
+def test_direct_statements_are_quoted_verbatim():
+    page = statement_pages([quote("@everyone out", date=PartialDate(2019, 4, 9))], "Statements")[0]
+    assert page.description.startswith("**Khalifa Haftar**, 9 Apr 2019: “@everyone out”")
+
+
+def test_reported_statements_are_marked_as_reported():
+    page = statement_pages([quote("they would win", kind="reported")], "Statements")[0]
+    assert page.description.startswith("**Khalifa Haftar**, undated: (reported) they would win")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.tuples(text, st.sampled_from(["person", "country", "other"]), text | st.none()), max_size=300)
+)
+def test_actor_list_pages_fit_discords_limits(actors):
+    pages = actor_list_pages([summary(name or "?", kind, role) for name, kind, role in actors])
+    assert all(within_limits(page) for page in pages)
+
+
+def test_actor_list_pages_show_every_actor_once():
+    pages = actor_list_pages([summary(f"Actor {n:03}") for n in range(70)])
+    assert sum(field.value.count("**Actor ") for page in pages for field in page.fields) == 70
+
+
+def test_actor_list_pages_show_every_actor_once_even_with_long_roles():
+    pages = actor_list_pages([summary(f"Actor {n:03} " + "n" * 100, role="word " * 60) for n in range(70)])
+    assert sum(field.value.count("**Actor ") for page in pages for field in page.fields) == 70
+
+
+def test_actor_list_groups_by_kind_in_a_fixed_order():
+    pages = actor_list_pages([summary("Egypt", "country"), summary("Haftar", "person")])
+    assert [field.name for field in pages[0].fields] == ["People (1)", "Countries (1)"]
+
+
+def test_actor_choices_are_at_most_25_one_per_actor():
+    suggestions = [ActorSuggestion(f"Actor {n % 40}", "person", f"alias {n}", 1.0) for n in range(80)]
+    assert len({choice.value for choice in actor_choices(suggestions)}) == 25
+
+
+def test_actor_choices_fit_discords_100_characters():
+    choice = actor_choices([ActorSuggestion("N" * 150, "person", "alias " * 30, 1.0)])[0]
+    assert (len(choice.name), len(choice.value)) == (100, 100)
+
+
+def test_actor_choice_shows_the_alias_that_matched():
+    choice = actor_choices([ActorSuggestion("Khalifa Haftar", "person", "Haftar", 1.0)])[0]
+    assert choice.name == "Khalifa Haftar (Haftar)"
+
+
+def test_unknown_actor_message_offers_the_closest_names():
+    suggestion = ActorSuggestion("Khalifa Haftar", "person", "Haftar", 0.9)
+    assert (
+        unknown_actor_message("Hafterr", [suggestion])
+        == "No actor called “Hafterr”. Did you mean: **Khalifa Haftar**?"
+    )
+
+
+def test_unknown_actor_message_without_suggestions_points_to_actors():
+    assert unknown_actor_message("zzz", []).endswith("try /actors to see who is there.")
+
+
+def test_paragraph_ranges_join_consecutive_paragraphs():
+    assert paragraph_ranges([7, 1, 2, 3, 5, 8]) == "¶1–3, ¶5, ¶7–8"
+
+
+def test_date_span_reads_as_asked():
+    assert date_span(PartialDate(2019, 4), PartialDate(2019, 4, 11), None) == "from Apr 2019 to 11 Apr 2019"
+
+
+def test_timeline_chart_is_a_png():
+    events = [event("costs $5 and $6 _x_", day) for day in range(1, 29)]
+    events.append(EventFact(PartialDate(2018), "A whole year", (), "", CITATION))
+    assert timeline_png(events, "Timeline $x$")[:8] == PNG_MAGIC
+
+
+def test_timeline_chart_of_many_events_is_drawn_quickly():
+    events = [event(f"event {n}", 1 + n % 28) for n in range(300)]
+    started = dt.datetime.now()
+    timeline_png(events, "Many")
+    assert dt.datetime.now() - started < dt.timedelta(seconds=3)
