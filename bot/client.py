@@ -137,6 +137,9 @@ class BriefingBot(commands.AutoShardedBot):
             await self._store.close()
             self._store = None
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: messages only reach the lookup cog's listener (a mention is no command)."""
+
     def commands_hash(self) -> str:
         """A fingerprint of every command definition, so a restart with no changes syncs nothing."""
         definitions = sorted(

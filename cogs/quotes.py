@@ -1,0 +1,161 @@
+"""``/quote``: statements from the articles, verbatim, attributed, dated and cited."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import UserFacingError
+from bot.store import QuoteFact, Store
+from bot.text import (
+    AUTOCOMPLETE_CHOICES,
+    CHOICE_NAME_LIMIT,
+    CONTENT_LIMIT,
+    EMBED_FIELDS_LIMIT,
+    EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FOOTER_LIMIT,
+    cite,
+    escape,
+    format_date,
+    truncate,
+)
+
+if TYPE_CHECKING:
+    from bot.client import BriefingBot
+
+# A name typed in full but not as stored ("Kortunov" for "Andrei Kortunov") scores at least this.
+WORD_MATCH_SCORE = 0.9
+FOOTER_RESERVE = 200  # room kept in the embed's 6,000 characters for the footer
+
+
+def resolve_speaker(suggestions: list[tuple[str, float]]) -> str | None:
+    """The one actor a typed name clearly means: the best suggestion when it matches a whole word or
+    prefix of the name and nobody else matches as well; None when unclear."""
+    if not suggestions or suggestions[0][1] < WORD_MATCH_SCORE:
+        return None
+    if len(suggestions) > 1 and suggestions[1][1] >= suggestions[0][1]:
+        return None
+    return suggestions[0][0]
+
+
+def quote_field(quote: QuoteFact) -> tuple[str, str]:
+    """(name, value) of one statement: who and when, then the words and where they come from."""
+    speaker = escape(quote.speaker) if quote.speaker else "Unnamed speaker"
+    name = truncate(f"{speaker} · {format_date(quote.date)}", FIELD_NAME_LIMIT)
+    source = f"\n— *{escape(cite(quote.citation))}*"
+    words = escape(quote.text)
+    body = f"“{words}”" if quote.kind == "direct" else f"{words} *(reported)*"
+    if len(body) + len(source) > FIELD_VALUE_LIMIT:
+        body = truncate(body, FIELD_VALUE_LIMIT - len(source))
+    return name, body + source
+
+
+def quotes_embed(title: str, quotes: list[QuoteFact], more: bool) -> discord.Embed:
+    """As many statements as fit Discord's embed limits, with a footer saying when some were left out."""
+    embed = discord.Embed(title=truncate(title, EMBED_TITLE_LIMIT))
+    budget = EMBED_TOTAL_LIMIT - len(embed.title or "") - FOOTER_RESERVE
+    for quote in quotes[:EMBED_FIELDS_LIMIT]:
+        name, value = quote_field(quote)
+        if len(name) + len(value) > budget:
+            break
+        budget -= len(name) + len(value)
+        embed.add_field(name=name, value=value, inline=False)
+    shown = len(embed.fields)
+    if shown < len(quotes) or more:
+        footer = f"Showing {shown} statements; add a speaker or topic to narrow them down."
+        embed.set_footer(text=truncate(footer, FOOTER_LIMIT))
+    return embed
+
+
+def describe_query(speaker: str | None, topic: str | None, what: str = "Statements") -> str:
+    """A title like 'Statements by X about “Y”', the topic made one printable line (users type anything)."""
+    parts = [what]
+    if speaker:
+        parts.append(f"by {speaker}")
+    if topic:
+        printable = "".join(c if c.isprintable() else " " for c in topic)
+        parts.append(f"about “{truncate(' '.join(printable.split()), 80)}”")
+    return escape(" ".join(parts))
+
+
+class Quotes(commands.Cog):
+    def __init__(self, bot: BriefingBot) -> None:
+        self.bot = bot
+        self.rng = random.Random()
+
+    @property
+    def store(self) -> Store:
+        return self.bot.store
+
+    @app_commands.command(name="quote", description="What people said, word for word, with date and source")
+    @app_commands.describe(
+        speaker="Who said it (start typing a name); leave empty for any speaker",
+        topic="Words the statement should be about, e.g. Tripoli",
+    )
+    async def quote(
+        self, interaction: discord.Interaction, speaker: str | None = None, topic: str | None = None
+    ) -> None:
+        topic = (topic or "").strip() or None
+        if speaker is None and topic is None:
+            embed = await self._random_quote()
+        else:
+            embed = await self._matching_quotes(speaker, topic)
+        await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+
+    async def _random_quote(self) -> discord.Embed:
+        found = await self.store.random_quote(self.rng)
+        if found is None:
+            raise UserFacingError("I have no statements yet: the articles in my store quote nobody.")
+        return quotes_embed("A statement from the articles", [found], more=False)
+
+    async def _matching_quotes(self, speaker: str | None, topic: str | None) -> discord.Embed:
+        name = None
+        if speaker is not None:
+            name = await self._speaker_name(speaker)
+        found = await self.store.quotes(speaker=name, topic=topic, limit=EMBED_FIELDS_LIMIT + 1)
+        if not found:
+            raise UserFacingError(await self._nothing_found(name, topic))
+        return quotes_embed(describe_query(name, topic), found, more=len(found) > EMBED_FIELDS_LIMIT)
+
+    async def _speaker_name(self, typed: str) -> str:
+        """The canonical name of the speaker the user typed, or a helpful error."""
+        exact = await self.store.resolve_actor(typed)
+        if exact is not None:
+            return exact
+        suggestions = await self.store.suggest_actors(typed, limit=5)
+        name = resolve_speaker([(s.name, s.score) for s in suggestions])
+        if name is not None:
+            return name
+        message = "I don't know anyone by that name."
+        if suggestions:
+            message += f" Did you mean {', '.join(escape(s.name) for s in suggestions[:3])}?"
+        raise UserFacingError(message + " Pick a name from the list that opens as you type a speaker.")
+
+    async def _nothing_found(self, speaker: str | None, topic: str | None) -> str:
+        speakers = sorted({escape(q.speaker) for q in await self.store.quotes(limit=100) if q.speaker})
+        message = f"I found no {describe_query(speaker, topic, 'statements')}."
+        if speakers:
+            message += f" I have statements by {', '.join(speakers)}."
+        return truncate(message + " Try /quote with fewer words, or /search for any mention.", CONTENT_LIMIT)
+
+    @quote.autocomplete("speaker")
+    async def speaker_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        suggestions = await self.store.suggest_actors(current, limit=AUTOCOMPLETE_CHOICES)
+        return [
+            app_commands.Choice(name=s.name, value=s.name)
+            for s in suggestions
+            if len(s.name) <= CHOICE_NAME_LIMIT
+        ]
+
+
+async def setup(bot: BriefingBot) -> None:
+    await bot.add_cog(Quotes(bot))

@@ -1,0 +1,76 @@
+"""``/search``: full-text search over every sentence of the articles, matches in bold, each cited."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import UserFacingError
+from bot.store import SearchHit
+from bot.text import EMBED_DESCRIPTION_LIMIT, cite, escape, truncate
+
+if TYPE_CHECKING:
+    from bot.client import BriefingBot
+
+RESULTS = 8
+SNIPPET_LIMIT = 400
+# The store wraps matched words in these; private-use characters never occur in articles, so the snippet
+# can be escaped as a whole and the markers turned into bold afterwards.
+OPEN, CLOSE = "\ue000", "\ue001"
+_WORD = re.compile(r"\w")
+
+
+def highlight(snippet: str, limit: int = SNIPPET_LIMIT) -> str:
+    """The snippet cut at a word, markdown in the article text escaped, matched words in bold."""
+    text = truncate(snippet, limit)
+    if text.count(OPEN) > text.count(CLOSE):  # the cut fell inside a match
+        text += CLOSE
+    return escape(text).replace(OPEN, "**").replace(CLOSE, "**")
+
+
+def hit_entry(number: int, hit: SearchHit) -> str:
+    return f"**{number}.** {highlight(hit.snippet)}\n— *{escape(cite(hit.citation))}*"
+
+
+def results_embed(hits: list[SearchHit]) -> discord.Embed:
+    """One numbered entry per matching sentence, as many as fit the description."""
+    entries: list[str] = []
+    size = 0
+    for number, hit in enumerate(hits, start=1):
+        entry = hit_entry(number, hit)
+        if size + len(entry) + 2 > EMBED_DESCRIPTION_LIMIT:
+            break
+        entries.append(entry)
+        size += len(entry) + 2
+    embed = discord.Embed(title="Found in the articles", description="\n\n".join(entries))
+    noun = "sentence" if len(entries) == 1 else "sentences"
+    embed.set_footer(text=f"{len(entries)} matching {noun}, best first · /source shows a whole paragraph")
+    return embed
+
+
+class Search(commands.Cog):
+    def __init__(self, bot: BriefingBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="search", description="Find sentences in the articles that use these words")
+    @app_commands.describe(text="Words to look for, e.g. Haftar offensive")
+    async def search(self, interaction: discord.Interaction, text: str) -> None:
+        if not _WORD.search(text):
+            raise UserFacingError("Type a word or two to look for, e.g. /search text:Haftar offensive")
+        hits = await self.bot.store.search(text, limit=RESULTS, marks=(OPEN, CLOSE))
+        if not hits:
+            raise UserFacingError(
+                "No sentence in the articles uses those words. Try other or fewer words, a name "
+                "(e.g. Haftar), or /help to see what I know."
+            )
+        await interaction.response.send_message(
+            embed=results_embed(hits), allowed_mentions=discord.AllowedMentions.none()
+        )
+
+
+async def setup(bot: BriefingBot) -> None:
+    await bot.add_cog(Search(bot))

@@ -1,0 +1,266 @@
+"""The playground: ``python -m bot playground`` driven by piped lines, and its line parsing and rendering."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+from discord.ext import commands
+
+from bot.ingest import ingest
+from bot.playground import (
+    Playground,
+    PlaygroundError,
+    parse_bool,
+    parse_command,
+    render_message,
+    split_options,
+)
+from bot.standin import Attachment, Message, StandIn, User
+from tests.standin.bots import make_bot
+from tests.standin_fixtures import run_bot
+from tests.store_fixtures import ARTICLES, PIPELINE_MISSING, REPO
+
+PLAYGROUND_TIMEOUT = 120
+SCRIPT = "/actor name:Haftar\n/quote speaker:Kortunov\n/help\n/source article:War and Peace\n/nothing\n"
+BRIEFING = {
+    "name": "briefing",
+    "options": [
+        {
+            "type": 1,
+            "name": "setup",
+            "options": [
+                {"type": 7, "name": "channel", "required": True},
+                {"type": 3, "name": "time", "required": True},
+                {"type": 3, "name": "timezone"},
+            ],
+        },
+        {"type": 1, "name": "off", "options": []},
+    ],
+}
+SEARCH = {"name": "search", "options": [{"type": 3, "name": "text", "required": True}]}
+
+
+def play(script: str, db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BRIEFING_DB": str(db_path), "DISCORD_TOKEN": ""}  # "" also overrides a .env
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=PLAYGROUND_TIMEOUT,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if PIPELINE_MISSING:
+        pytest.skip(PIPELINE_MISSING)
+    path = tmp_path_factory.mktemp("playground") / "briefing.db"
+    ingest([ARTICLES], path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def session(db_path: Path) -> subprocess.CompletedProcess[str]:
+    """One playground run over ``SCRIPT``; the tests below each read one thing from its transcript."""
+    return play(SCRIPT, db_path, "playground")
+
+
+def answer_to(session: subprocess.CompletedProcess[str], line: str) -> str:
+    """The output printed for one input line (up to the next echoed line)."""
+    return session.stdout.split(f"> {line}\n", 1)[1].split("\n> ", 1)[0]
+
+
+# -- the whole program ---------------------------------------------------------------------------------
+
+
+def test_playground_exits_with_0_at_the_end_of_input(session: subprocess.CompletedProcess[str]) -> None:
+    assert session.returncode == 0, session.stderr
+
+
+def test_playground_says_it_is_local_and_not_discord(session: subprocess.CompletedProcess[str]) -> None:
+    assert session.stdout.startswith("This is the LOCAL PLAYGROUND: a stand-in for Discord on 127.0.0.1,")
+
+
+def test_playground_says_how_to_connect_to_discord(session: subprocess.CompletedProcess[str]) -> None:
+    assert "set DISCORD_TOKEN=<your bot token> in .env (see README)" in session.stdout
+
+
+def test_playground_shows_the_actor_profile(session: subprocess.CompletedProcess[str]) -> None:
+    profile = answer_to(session, "/actor name:Haftar")
+    assert "Khalifa Haftar" in profile and "Libyan National Army leader" in profile
+
+
+def test_playground_shows_a_statement(session: subprocess.CompletedProcess[str]) -> None:
+    assert "▸ Andrei Kortunov · 9 Apr 2019" in answer_to(session, "/quote speaker:Kortunov")
+
+
+def test_playground_shows_the_bots_help(session: subprocess.CompletedProcess[str]) -> None:
+    assert "┌ What I know" in answer_to(session, "/help")
+
+
+def test_playground_marks_answers_only_the_user_sees(session: subprocess.CompletedProcess[str]) -> None:
+    assert answer_to(session, "/source article:War and Peace").startswith(
+        "Briefing Bot (only you can see this):"
+    )
+
+
+def test_playground_lists_the_commands_for_an_unknown_one(session: subprocess.CompletedProcess[str]) -> None:
+    assert "  /search text:…" in answer_to(session, "/nothing")
+
+
+def test_playground_keeps_logs_quiet(session: subprocess.CompletedProcess[str]) -> None:
+    assert "INFO" not in session.stderr
+
+
+def test_make_run_without_a_token_starts_the_playground(db_path: Path) -> None:
+    assert "┌ What I know" in play("/help\n", db_path).stdout
+
+
+# -- lines in, answers out, in-process with a small demo bot ----------------------------------------------
+
+
+@pytest.fixture
+async def demo(standin: StandIn) -> AsyncIterator[tuple[Playground, commands.Bot]]:
+    """A playground world on the stand-in, with the demo bot of the stand-in's own tests connected."""
+    world = Playground(standin, io.StringIO())
+    bot = make_bot()
+    async with run_bot(bot, standin):
+        await bot.tree.sync()
+        yield world, bot
+
+
+@pytest.fixture
+def playground(demo: tuple[Playground, commands.Bot]) -> Playground:
+    return demo[0]
+
+
+async def test_options_are_converted_to_the_command_s_types(playground: Playground) -> None:
+    assert await playground.handle("/echo text:hi there times:2 loud:yes") == (
+        "Briefing Bot:\n  HI THERE HI THERE"
+    )
+
+
+async def test_channel_user_and_role_names_resolve_in_the_playground_server(playground: Playground) -> None:
+    answer = await playground.handle("/whois member:@you channel:#briefings role:Manager")
+    assert answer == "Briefing Bot:\n  you in #briefings with @Manager"
+
+
+async def test_subcommands_are_extra_words(playground: Playground) -> None:
+    answer = await playground.handle("/brief config set key:depth value:3")
+    assert answer == "Briefing Bot (only you can see this):\n  depth=3"
+
+
+async def test_a_choice_can_be_typed_by_its_name(playground: Playground) -> None:
+    assert await playground.handle("/pick colour:Red") == "Briefing Bot:\n  picked red"
+
+
+async def test_press_clicks_a_button_of_the_last_answer(playground: Playground) -> None:
+    await playground.handle("/confirm")
+    assert await playground.handle("press confirm") == "Briefing Bot:\n  Confirmed by you"
+
+
+async def test_buttons_are_shown_as_labels(playground: Playground) -> None:
+    assert (await playground.handle("/confirm")).endswith("\n  [Confirm]")
+
+
+async def test_attachments_are_shown_with_name_and_size(playground: Playground) -> None:
+    assert (await playground.handle("/report")).endswith("(attachment: report.csv, 8 bytes)")
+
+
+async def test_a_wrong_number_says_what_was_expected(playground: Playground) -> None:
+    answer = await playground.handle("/echo text:x times:many")
+    assert answer == "(playground) times: expected a whole number, got 'many'"
+
+
+async def test_what_the_bot_posts_to_a_channel_is_shown_with_the_channel(
+    demo: tuple[Playground, commands.Bot],
+) -> None:
+    playground, bot = demo
+    channel = bot.get_partial_messageable(playground.standin.find_channel("briefings", playground.guild).id)
+    await channel.send("Morning briefing")
+    assert playground.render_posts() == "[#briefings] Briefing Bot:\n  Morning briefing"
+
+
+async def test_a_chat_line_the_bot_ignores_says_so(playground: Playground) -> None:
+    answer = await playground.handle("hello")
+    assert answer == "(no answer from the bot; start a line with @bot to mention it)"
+
+
+# -- parsing and rendering ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "/briefing setup channel:#briefings time:08:00 timezone:Europe/Moscow",
+            ("briefing setup", {"channel": "#briefings", "time": "08:00", "timezone": "Europe/Moscow"}),
+        ),
+        ("/search text:Haftar offensive in Tripoli", ("search", {"text": "Haftar offensive in Tripoli"})),
+        ("/search text:note: Haftar", ("search", {"text": "note: Haftar"})),
+        ("/search Haftar offensive", ("search", {"text": "Haftar offensive"})),
+        ("/SEARCH TEXT:Haftar", ("search", {"text": "Haftar"})),
+    ],
+)
+def test_a_command_line_becomes_a_command_and_its_option_values(line: str, expected: Any) -> None:
+    path, _schema, values = parse_command(line, [BRIEFING, SEARCH])
+    assert (path, values) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("/nothing", "There is no /nothing.\nCommands:\n  /briefing setup channel:… time:… [timezone:…]"),
+        ("/briefing", "/briefing needs one of: setup, off."),
+        ("/briefing off now", "Write options as name:value."),
+    ],
+)
+def test_a_command_line_that_cannot_be_sent_says_what_to_type(line: str, message: str) -> None:
+    with pytest.raises(PlaygroundError, match="^" + message.replace(".", r"\.").replace("[", r"\[")):
+        parse_command(line, [BRIEFING, SEARCH])
+
+
+def test_text_before_any_option_is_kept_apart() -> None:
+    assert split_options(" Haftar  on:2019 ", ["on"]) == ("Haftar", {"on": "2019"})
+
+
+@pytest.mark.parametrize(("text", "expected"), [("yes", True), ("True", True), ("off", False), ("0", False)])
+def test_booleans_are_typed_as_words(text: str, expected: bool) -> None:
+    assert parse_bool(text) is expected
+
+
+def test_a_message_renders_as_readable_text() -> None:
+    message = Message(
+        id=1,
+        channel_id=2,
+        guild_id=3,
+        author=User(4, "Briefing Bot", bot=True),
+        content="Hello",
+        embeds=[
+            {
+                "title": "Statements",
+                "description": r"Haftar \(LNA\)",
+                "fields": [{"name": "Kortunov", "value": "said it"}],
+                "footer": {"text": "1 of 1"},
+            }
+        ],
+        components=[{"type": 1, "components": [{"type": 2, "label": "Next", "custom_id": "n"}]}],
+        attachments=[Attachment(5, "chart.png", b"12345")],
+        flags=discord.MessageFlags(ephemeral=True).value,
+    )
+    assert render_message(message, "Bot") == (
+        "Bot (only you can see this):\n  Hello\n  ┌ Statements\n  │ Haftar (LNA)\n  │ ▸ Kortunov\n"
+        "  │   said it\n  └ 1 of 1\n  [Next]\n  (attachment: chart.png, 5 bytes)"
+    )
