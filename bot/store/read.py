@@ -163,6 +163,19 @@ class Store:
             finally:
                 await self._conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection alone for one transaction (``BEGIN IMMEDIATE`` to write), rolled back on error:
+        for the bot's own tables, whose queries live in their modules (e.g. :mod:`bot.store.briefings`)."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         return list(await self._conn.execute_fetchall(sql, tuple(params)))
 
