@@ -6,7 +6,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("ingest", "commands")  # modules of this package, each with ``main(argv) -> int``
+BENCHMARKS = ("ingest", "commands", "briefing")  # modules of this package, each with ``main(argv) -> int``
 
 
 def main(argv: Sequence[str]) -> int:

@@ -26,6 +26,7 @@ COGS = (
     "cogs.quotes",
     "cogs.search",
     "cogs.sources",
+    "cogs.briefing",
     "cogs.help",
     "cogs.lookup",
 )

@@ -108,9 +108,17 @@ def find_articles(paths: Iterable[Path]) -> list[Path]:
     return list(found.values())
 
 
+# Far beyond any article (the seed is 8 kB): a bigger file is a mistake (a dump, a book, a log).
+MAX_ARTICLE_BYTES = 5 * 10**6
+
+
 def read_article(path: Path) -> str:
     """The file's text, or :class:`IngestError` saying in a few words why it cannot be an article."""
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            limit_mb = MAX_ARTICLE_BYTES / 1e6
+            raise IngestError(path, f"too large for an article ({size / 1e6:.1f} MB; the limit is {limit_mb:.0f} MB)")
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(path, f"unreadable ({error.strerror or error})") from None

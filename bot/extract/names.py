@@ -105,14 +105,16 @@ def find_names(
     modifiers: list[Modifier] = []
     current: list[tuple[Token, str]] = []
 
+    index_of = {token.start: i for i, token in enumerate(tokens)}
+
     def close(possessive: bool = False) -> None:
         while current and (current[-1][1].lower() in _CONNECTORS | PARTICLES):
             current.pop()
         if current:
             first_token = current[0][0]
             last_token = current[-1][0]
-            first_index = tokens.index(first_token)
-            last_index = tokens.index(last_token)
+            first_index = index_of[first_token.start]
+            last_index = index_of[last_token.start]
             spans.append(
                 Span(
                     start=first_token.start,

@@ -138,12 +138,13 @@ def _from_triggers(sentence: Sentence, occurrences: list[Occurrence], actors: Ac
                 for o in occurrences
                 if start <= o.start
                 and o.end <= match.start()
-                and not _AFTER_PREPOSITION.search(text[: o.start])
+                and not _AFTER_PREPOSITION.search(text[max(0, o.start - 30) : o.start])
             ]
             after = [
                 o
                 for o in occurrences
-                if match.end() <= o.start < end and not _AFTER_PREPOSITION.search(text[match.end() : o.start])
+                if match.end() <= o.start < end
+                and not _AFTER_PREPOSITION.search(text[max(match.end(), o.start - 30) : o.start])
             ]
             if not before or not after:
                 continue

@@ -23,6 +23,7 @@ HONORIFICS = frozenset(word.lower().rstrip(".") for word in _WORDS["honorifics"]
 ROLE_MODIFIERS = frozenset(_WORDS["role_modifiers"])
 _ROLE_WORDS = {word for phrase in ROLE_NOUNS for word in phrase.split()} | HONORIFICS
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_TITLE_WINDOW = 200  # characters before a name that a title can take up
 _STOP_BEFORE = frozenset(
     {"the", "a", "an", "and", "or", "by", "with", "upon", "that", "to", "from", "for", "as"}
 )
@@ -52,7 +53,8 @@ def title_before(sentence: str, name_start: int, continuing: bool = False) -> st
     ``continuing`` extends a title already found inside the name's span ("UN-recognized" + "GNA Prime
     Minister"), so the words need not end on a role word.
     """
-    tokens = tokenize(sentence[:name_start])
+    window_start = max(0, name_start - _TITLE_WINDOW)
+    tokens = tokenize(sentence[window_start:name_start])
     taken: list[str] = []
     for token in reversed(tokens):
         word = token.text
@@ -70,7 +72,7 @@ def title_before(sentence: str, name_start: int, continuing: bool = False) -> st
         taken.pop()
     if not taken or not (continuing or any(is_role_word(word) for word in taken)):
         return None
-    start = tokens[len(tokens) - len(taken)].start
+    start = window_start + tokens[len(tokens) - len(taken)].start
     return sentence[start:name_start].strip() or None
 
 

@@ -13,6 +13,7 @@ ABBREVIATIONS = frozenset(a.lower() for a in _LEXICON["abbreviations"])
 _OPENING_QUOTES = "“‘«"
 _CLOSING_QUOTES = "”’»"
 _TERMINATORS = ".!?"
+MAX_SENTENCE = 1500  # characters; the longest sentences in real articles are well under this
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[\w][\w'’.\-–]*[\w]|[\w]|[^\w\s]")
 
 
@@ -88,8 +89,22 @@ def sentences_of(paragraphs: list[str]) -> list[Sentence]:
     return [
         Sentence(paragraph=number, index=index, text=text)
         for number, paragraph in enumerate(paragraphs, start=1)
-        for index, text in enumerate(split_sentences(paragraph))
+        for index, text in enumerate(piece for s in split_sentences(paragraph) for piece in _bounded(s))
     ]
+
+
+def _bounded(sentence: str) -> list[str]:
+    """A "sentence" longer than any real one (a text without full stops) in pieces cut after a comma or
+    a space, so no later step ever works on an unbounded run of words."""
+    pieces = []
+    while len(sentence) > MAX_SENTENCE:
+        cut = max(sentence.rfind(", ", 0, MAX_SENTENCE), sentence.rfind("; ", 0, MAX_SENTENCE))
+        if cut < MAX_SENTENCE // 2:
+            cut = sentence.rfind(" ", 0, MAX_SENTENCE)
+        cut = cut + 1 if cut > 0 else MAX_SENTENCE
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return [*pieces, sentence] if sentence else pieces
 
 
 def tokenize(text: str) -> list[Token]:

@@ -1,0 +1,314 @@
+"""A server's daily briefing, composed from the store's material as plain data, then as one embed.
+
+Everything is a pure function of the :class:`Material` (shared by all servers in a tick) and one server's
+:class:`ServerState`, so a preview, the scheduled post and a retry of the same day agree. The actor and
+the statement of the day rotate: deterministic for a server and day, and none repeats until every one
+has been shown, after which the cycle starts again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import discord
+
+from bot.store.briefings import ActorItem, ArticleOpening, DatedEvent, ItemType, Material, ShownItem
+from bot.store.models import Citation, QuoteFact
+from bot.text import (
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_TITLE_LIMIT,
+    FIELD_VALUE_LIMIT,
+    cite,
+    escape,
+    format_date,
+    truncate,
+)
+
+MAX_ARTICLES = 5
+MAX_EVENTS = 5
+UPCOMING_DAYS = 3  # distinct month-days in "Coming up"
+MAX_UPCOMING = 5
+GIST_LIMIT = 300
+GIST_MIN = 120  # a first sentence shorter than this gets the next one too
+TITLE_LIMIT = 150
+SUMMARY_LIMIT = 220
+QUOTE_LIMIT = 600
+NAME_LIMIT = 100  # an author, actor or speaker
+CITE_LIMIT = 160
+MORE_RESERVE = 24  # room for "\n…and N more."
+_BYLINE_WORDS = 8
+
+
+@dataclass(frozen=True)
+class ServerState:
+    guild_id: int
+    day: date  # the local date the briefing is for
+    since: str | None = None  # last_briefing_at: articles ingested after it are new; None: first briefing
+    shown: Mapping[ItemType, Mapping[str, date]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    author: str | None
+    gist: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Briefing:
+    day: date
+    first: bool  # no briefing before: the articles are the latest ones, not "new since"
+    articles: tuple[Article, ...]
+    more_articles: int  # new ones left out
+    on_this_day: tuple[DatedEvent, ...]
+    more_on_this_day: int
+    actor: ActorItem | None
+    quote: QuoteFact | None
+    coming_up: tuple[tuple[date, DatedEvent], ...]  # (next anniversary, event)
+    shown: tuple[ShownItem, ...]  # to record once posted
+    mark: str | None  # the next briefing's ``since``
+
+
+# -- composing -------------------------------------------------------------------------------------------
+
+
+def compose(material: Material, state: ServerState) -> Briefing:
+    articles, more = new_articles(material, state.since)
+    on_this_day = anniversaries_on(material.events, state.day)
+    actors = {actor.name: actor for actor in material.actors}
+    quotes = {quote_key(quote): quote for quote in material.quotes}
+    picks: dict[ItemType, tuple[str, bool] | None] = {
+        "actor": rotate(list(actors), state.shown.get("actor", {}), state),
+        "quote": rotate(list(quotes), state.shown.get("quote", {}), state),
+    }
+    return Briefing(
+        day=state.day,
+        first=state.since is None,
+        articles=articles,
+        more_articles=more,
+        on_this_day=tuple(on_this_day[:MAX_EVENTS]),
+        more_on_this_day=max(0, len(on_this_day) - MAX_EVENTS),
+        actor=actors[picks["actor"][0]] if picks["actor"] else None,
+        quote=quotes[picks["quote"][0]] if picks["quote"] else None,
+        coming_up=coming_up(material.events, state.day),
+        shown=tuple(ShownItem(kind, *pick) for kind, pick in picks.items() if pick),
+        mark=material.ingest_times[-1] if material.ingest_times else state.since,
+    )
+
+
+def new_articles(material: Material, since: str | None) -> tuple[tuple[Article, ...], int]:
+    """Articles ingested after ``since`` and how many more there are; the latest few for a first briefing."""
+    fresh = [opening for opening in material.latest if since is None or opening.ingested_at > since]
+    articles = tuple(article for opening in fresh[:MAX_ARTICLES] if (article := summarize(opening)))
+    if since is None:
+        return articles, 0
+    newer = len(material.ingest_times) - bisect_right(material.ingest_times, since)
+    return articles, max(0, newer - len(articles))
+
+
+def summarize(opening: ArticleOpening) -> Article | None:
+    """Title, author and a gist from the article's own first sentences (a byline is not a sentence),
+    cited at the paragraph the gist comes from; None for an article without text."""
+    sentences = [(n, text) for n, text in opening.sentences if not _is_byline(text, opening.author)]
+    if not sentences:
+        return None
+    paragraph = sentences[0][0]
+    words = [text for n, text in sentences if n == paragraph]
+    gist = words[0]
+    if len(gist) < GIST_MIN and len(words) > 1:
+        gist = f"{gist} {words[1]}"
+    citation = Citation(opening.key, opening.title, paragraph)
+    return Article(opening.title, opening.author, truncate(gist, GIST_LIMIT), citation)
+
+
+def _is_byline(text: str, author: str | None) -> bool:
+    """ "By Samuel Ramani": a short line starting with "By" that is no sentence, or the author's name."""
+    line = text.strip()
+    if author and line.rstrip(".").lower() in (author.lower(), f"by {author.lower()}"):
+        return True
+    return (
+        line.lower().startswith("by ")
+        and len(line.split()) <= _BYLINE_WORDS
+        and not line.endswith((".", "!", "?", "”", '"'))
+    )
+
+
+def anniversary(when: date, year: int) -> date:
+    """``when``'s month and day in ``year``; 29 February falls on the 28th in other years."""
+    try:
+        return when.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return date(year, 2, 28)
+
+
+def anniversaries_on(events: Sequence[DatedEvent], day: date) -> list[DatedEvent]:
+    """Events whose anniversary is ``day`` (or that happened on it), oldest first."""
+    return [e for e in events if e.date <= day and anniversary(e.date, day.year) == day]
+
+
+def coming_up(events: Sequence[DatedEvent], day: date) -> tuple[tuple[date, DatedEvent], ...]:
+    """The anniversaries of the next UPCOMING_DAYS month-days after ``day`` (at most MAX_UPCOMING)."""
+    ahead = []
+    for event in events:
+        when = anniversary(event.date, day.year)
+        if when <= day:
+            when = anniversary(event.date, day.year + 1)
+        if event.date < when:
+            ahead.append((when, event))
+    ahead.sort(key=lambda pair: (pair[0], pair[1].date))
+    days = sorted({when for when, _ in ahead})[:UPCOMING_DAYS]
+    return tuple(pair for pair in ahead if pair[0] in days)[:MAX_UPCOMING]
+
+
+def quote_key(quote: QuoteFact) -> str:
+    """A statement's identity across re-ingests: its sentence and a digest of its words."""
+    digest = hashlib.sha256(quote.text.encode()).hexdigest()[:12]
+    where = quote.citation
+    return f"{where.document}:{where.paragraph}:{where.sentence}:{digest}"
+
+
+def rotate(keys: Sequence[str], shown: Mapping[str, date], state: ServerState) -> tuple[str, bool] | None:
+    """Today's item and whether it restarts the cycle. The item already shown today stays (a preview or a
+    retry agrees with the post); else the first unshown one in an order fixed by server and day; when all
+    were shown, any but the last one shown, and the cycle restarts."""
+    if not keys:
+        return None
+    today = [key for key in keys if shown.get(key) == state.day]
+    if today:
+        return _first(today, state), False
+    fresh = [key for key in keys if key not in shown]
+    if fresh:
+        return _first(fresh, state), False
+    latest = max(keys, key=lambda key: (shown[key], key))
+    return _first([key for key in keys if key != latest] or list(keys), state), True
+
+
+def _first(keys: Sequence[str], state: ServerState) -> str:
+    def rank(key: str) -> bytes:
+        return hashlib.sha256(f"{state.guild_id}:{state.day.isoformat()}:{key}".encode()).digest()
+
+    return min(keys, key=rank)
+
+
+# -- the embed -------------------------------------------------------------------------------------------
+
+
+def briefing_embed(briefing: Briefing) -> discord.Embed:
+    """One embed within Discord's limits: five fields of at most 1,024 characters and a short title and
+    description stay well under the 6,000 an embed may hold."""
+    day = briefing.day
+    title = f"Daily briefing · {day:%A} {day.day} {day:%B} {day.year}"
+    embed = discord.Embed(
+        title=truncate(title, EMBED_TITLE_LIMIT),
+        description=truncate(_description(briefing), EMBED_DESCRIPTION_LIMIT),
+        colour=discord.Colour.dark_teal(),
+    )
+    for name, value in _fields(briefing):
+        embed.add_field(name=name, value=value, inline=False)
+    embed.set_footer(text="Every item cites its article and paragraph.")
+    return embed
+
+
+def _description(briefing: Briefing) -> str:
+    if briefing.first:
+        return "My first briefing here: the latest articles I have, and what happened on this day."
+    count = len(briefing.articles) + briefing.more_articles
+    if count == 0:
+        return "No new articles came in since the last briefing, so here is a look back instead."
+    noun = "article" if count == 1 else "articles"
+    return f"{count} new {noun} since the last briefing, and what happened on this day."
+
+
+def _fields(briefing: Briefing) -> list[tuple[str, str]]:
+    fields = [_articles_field(briefing), _on_this_day_field(briefing)]
+    if briefing.actor is not None:
+        fields.append(("Actor of the day", _actor_value(briefing.actor)))
+    if briefing.quote is not None:
+        fields.append(("Statement of the day", _quote_value(briefing.quote)))
+    if briefing.coming_up:
+        lines = [_coming_up_line(when, event, briefing.day) for when, event in briefing.coming_up]
+        fields.append(("Coming up", _join(lines, 0)))
+    return fields
+
+
+def _cited(text: str, citation: Citation, limit: int) -> str:
+    """``text`` cut to fit ``limit`` with its citation (title shortened if need be) kept whole."""
+    source = f" *({_plain(cite(citation), CITE_LIMIT)})*"
+    return _plain(text, limit - len(source)) + source
+
+
+def _plain(text: str, limit: int) -> str:
+    """``text`` shown literally (markdown escaped) in at most ``limit`` characters, escapes included."""
+    cut = limit
+    while len(shown := escape(truncate(text, cut))) > limit:
+        cut -= len(shown) - limit
+    return shown
+
+
+def _join(lines: list[str], more: int) -> str:
+    """As many lines as fit a field value, then "…and N more." for the rest and ``more`` left out.
+    Every line is bounded well below the budget, so at least one always fits."""
+    budget = FIELD_VALUE_LIMIT - MORE_RESERVE
+    kept: list[str] = []
+    for line in lines:
+        if len("\n".join([*kept, line])) > budget:
+            break
+        kept.append(line)
+    more += len(lines) - len(kept)
+    return "\n".join(kept) + (f"\n…and {more} more." if more else "")
+
+
+def _articles_field(briefing: Briefing) -> tuple[str, str]:
+    name = "Latest articles" if briefing.first else "New articles"
+    if not briefing.articles:
+        return (
+            name,
+            "None since the last briefing." if not briefing.first else "My store has no articles yet.",
+        )
+    return name, _join([_article_lines(a) for a in briefing.articles], briefing.more_articles)
+
+
+def _article_lines(article: Article) -> str:
+    byline = f" — {_plain(article.author, NAME_LIMIT)}" if article.author else ""
+    gist = _cited(article.gist, article.citation, GIST_LIMIT + TITLE_LIMIT)
+    return f"**{_plain(article.title, TITLE_LIMIT)}**{byline}\n{gist}"
+
+
+def _on_this_day_field(briefing: Briefing) -> tuple[str, str]:
+    day = briefing.day
+    if not briefing.on_this_day:
+        return "On this day", f"No event in my articles fell on {day.day} {day:%B}."
+    lines = [
+        f"**{event.date.year}** · {_cited(event.summary, event.citation, SUMMARY_LIMIT)}"
+        for event in briefing.on_this_day
+    ]
+    return "On this day", _join(lines, briefing.more_on_this_day)
+
+
+def _actor_value(actor: ActorItem) -> str:
+    kind = actor.kind.replace("_", " ")
+    if actor.role:
+        detail = actor.role[0].upper() + actor.role[1:]
+    else:
+        detail = f"Mentioned in {actor.documents} {'article' if actor.documents == 1 else 'articles'}"
+    return f"**{_plain(actor.name, NAME_LIMIT)}** · {kind}\n{_cited(detail, actor.citation, SUMMARY_LIMIT)}"
+
+
+def _quote_value(quote: QuoteFact) -> str:
+    speaker = _plain(quote.speaker, NAME_LIMIT) if quote.speaker else "An unnamed speaker"
+    words = _plain(quote.text, QUOTE_LIMIT)
+    said = f"“{words}”" if quote.kind == "direct" else f"{words} *(reported)*"
+    when = f", {format_date(quote.date)}" if quote.date else ""
+    return f"{said}\n— {speaker}{when} *({_plain(cite(quote.citation), CITE_LIMIT)})*"
+
+
+def _coming_up_line(when: date, event: DatedEvent, day: date) -> str:
+    days = (when - day).days
+    label = "tomorrow" if days == 1 else f"in {days} days"
+    head = f"**{when.day} {when:%b}** ({label}) · {event.date.year}: "
+    return head + _cited(event.summary, event.citation, SUMMARY_LIMIT)

@@ -1,0 +1,354 @@
+"""Daily briefings in the store: each server's schedule, which actors and statements it was shown, and the
+material a briefing is composed from. Functions over :meth:`Store.transaction`.
+
+``last_post_date`` is the latest local date the server has *settled*: claimed for posting (before the
+send, by a compare-and-set, so two ticks or a tick and ``/briefing now`` never both post), or passed
+before the schedule was set up. A send that fails for a passing reason releases the claim.
+``last_briefing_at`` is the ``ingested_at`` of the newest article the last briefing saw: the store's own
+clock, so "new articles" stays right whatever clock the bot runs on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.extract.model import ActorKind, PartialDate
+from bot.store.models import Citation, QuoteFact
+from bot.store.read import Store
+
+ItemType = Literal["actor", "quote"]
+OPENING_PARAGRAPHS = 4  # where an article's gist is looked for
+_IN_CHUNK = 500  # guild ids per IN (...) list
+
+_SCHEDULE_SQL = """SELECT guild_id, channel_id, time_of_day, timezone, enabled, problem, last_post_date,
+    last_posted_at, last_briefing_at FROM briefing_schedules"""
+_SAVE_SQL = """
+INSERT INTO briefing_schedules (guild_id, channel_id, time_of_day, timezone, enabled, problem, last_post_date,
+                                created_at, updated_at)
+VALUES (:guild, :channel, :at, :zone, 1, NULL, :settled, :now, :now)
+ON CONFLICT (guild_id) DO UPDATE SET
+    channel_id = excluded.channel_id, time_of_day = excluded.time_of_day, timezone = excluded.timezone,
+    enabled = 1, problem = NULL, updated_at = excluded.updated_at,
+    last_post_date = max(coalesce(last_post_date, ''), excluded.last_post_date)"""
+_CLAIM_SQL = """UPDATE briefing_schedules SET last_post_date = max(coalesce(last_post_date, ''), :day)
+    WHERE guild_id = :guild AND enabled = 1 AND last_post_date IS :previous
+      AND (:force OR last_post_date IS NULL OR last_post_date < :day)"""
+_RELEASE_SQL = """UPDATE briefing_schedules SET last_post_date = :previous
+    WHERE guild_id = :guild AND last_post_date = :day"""
+_POSTED_SQL = """UPDATE briefing_schedules SET last_posted_at = :posted_at, problem = NULL, updated_at = :now,
+    last_briefing_at = coalesce(:mark, last_briefing_at) WHERE guild_id = :guild"""
+_SHOWN_SQL = """INSERT OR REPLACE INTO briefing_shown (guild_id, item_type, item_key, shown_on)
+    VALUES (?, ?, ?, ?)"""
+_DISABLE_SQL = """UPDATE briefing_schedules SET enabled = 0, problem = :problem, updated_at = :now
+    WHERE guild_id = :guild"""
+_ACTORS_SQL = """
+SELECT a.id, a.name, a.kind, d.key, coalesce(d.title, d.key) AS title, m.paragraph, m.sentence,
+       (SELECT count(*) FROM actor_documents WHERE actor_id = a.id) AS documents
+FROM actors a
+JOIN mentions m ON m.id = (SELECT min(id) FROM mentions WHERE actor_id = a.id)
+JOIN documents d ON d.id = m.document_id
+ORDER BY a.name"""
+_ROLES_SQL = """
+SELECT ad.actor_id, ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_paragraph AS paragraph,
+       ad.role_sentence AS sentence
+FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+WHERE ad.role IS NOT NULL AND ad.role_paragraph IS NOT NULL
+ORDER BY d.published DESC NULLS LAST, d.key"""
+_QUOTES_SQL = """
+SELECT a.name AS speaker, q.kind, q.text, q.date, s.text AS context, d.key, coalesce(d.title, d.key) AS title,
+       q.paragraph, q.sentence
+FROM quotes q
+JOIN documents d ON d.id = q.document_id
+JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
+LEFT JOIN actors a ON a.id = q.speaker_id
+ORDER BY q.id"""
+_EVENTS_SQL = """
+SELECT e.date, e.summary, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
+FROM events e JOIN documents d ON d.id = e.document_id
+WHERE e.precision = 'day'
+ORDER BY e.date_first, d.key, e.paragraph, e.sentence"""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    guild_id: int
+    channel_id: int
+    time_of_day: time
+    timezone: str
+    enabled: bool
+    problem: str | None  # why the bot switched it off (channel deleted, permission lost)
+    last_post_date: date | None  # latest settled local date
+    last_posted_at: datetime | None
+    last_briefing_at: str | None  # ingested_at of the newest article the last briefing saw
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Claim:
+    guild_id: int
+    day: date
+    previous: date | None  # last_post_date before the claim, restored on release
+    force: bool = False  # claim a day settled without a post (``/briefing now`` after setting up late)
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    item_type: ItemType
+    key: str
+    reset: bool  # every item of this type had been shown: the cycle starts again with this one
+
+
+@dataclass(frozen=True)
+class Posted:
+    guild_id: int
+    day: date
+    posted_at: datetime
+    mark: str | None
+    shown: tuple[ShownItem, ...]
+
+
+@dataclass(frozen=True)
+class ArticleOpening:
+    key: str
+    title: str
+    author: str | None
+    ingested_at: str
+    sentences: tuple[tuple[int, str], ...]  # (paragraph, text) from the first paragraphs, in order
+
+
+@dataclass(frozen=True)
+class DatedEvent:
+    date: date
+    summary: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class ActorItem:
+    name: str
+    kind: ActorKind
+    role: str | None  # only a role an article states, cited by ``citation``
+    citation: Citation  # the role's sentence, else the actor's first mention
+    documents: int
+
+
+@dataclass(frozen=True)
+class Material:
+    """Everything a briefing is made from, read once per tick and shared by every server posting."""
+
+    latest: tuple[ArticleOpening, ...]  # newest ingested first
+    ingest_times: tuple[str, ...]  # every document's ingested_at, ascending
+    events: tuple[DatedEvent, ...]  # events known to the day
+    actors: tuple[ActorItem, ...]
+    quotes: tuple[QuoteFact, ...]
+
+
+def _schedule(row: sqlite3.Row) -> Schedule:
+    hour, minute = (int(part) for part in row["time_of_day"].split(":"))
+    return Schedule(
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        time_of_day=time(hour, minute),
+        timezone=row["timezone"],
+        enabled=bool(row["enabled"]),
+        problem=row["problem"],
+        last_post_date=date.fromisoformat(row["last_post_date"]) if row["last_post_date"] else None,
+        last_posted_at=datetime.fromisoformat(row["last_posted_at"]) if row["last_posted_at"] else None,
+        last_briefing_at=row["last_briefing_at"],
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# -- schedules -------------------------------------------------------------------------------------------
+
+
+async def get_schedule(store: Store, guild_id: int) -> Schedule | None:
+    async with store.transaction() as conn:
+        rows = list(await conn.execute_fetchall(_SCHEDULE_SQL + " WHERE guild_id = ?", (guild_id,)))
+    return _schedule(rows[0]) if rows else None
+
+
+async def enabled_schedules(store: Store) -> list[Schedule]:
+    async with store.transaction() as conn:
+        rows = await conn.execute_fetchall(_SCHEDULE_SQL + " WHERE enabled = 1 ORDER BY guild_id")
+    return [_schedule(row) for row in rows]
+
+
+async def save_schedule(
+    store: Store, guild_id: int, channel_id: int, at: time, zone: str, settled: date, now: datetime
+) -> None:
+    """Create or change a server's schedule and switch it on; ``settled`` only ever moves forward."""
+    params = {
+        "guild": guild_id,
+        "channel": channel_id,
+        "at": f"{at:%H:%M}",
+        "zone": zone,
+        "settled": settled.isoformat(),
+        "now": now.isoformat(),
+    }
+    async with store.transaction(write=True) as conn:
+        await conn.execute(_SAVE_SQL, params)
+
+
+async def disable(store: Store, guild_id: int, now: datetime) -> bool:
+    """``/briefing off``: switch the server's briefing off (no problem to show); False if it has none."""
+    async with store.transaction(write=True) as conn:
+        cursor = await conn.execute(
+            _DISABLE_SQL, {"guild": guild_id, "problem": None, "now": now.isoformat()}
+        )
+        return cursor.rowcount > 0
+
+
+# -- posting ---------------------------------------------------------------------------------------------
+
+
+async def claim(store: Store, claims: Iterable[Claim]) -> list[Claim]:
+    """Settle each claim's day if nobody did since it was read; the claims won, to post now."""
+    won = []
+    async with store.transaction(write=True) as conn:
+        for item in claims:
+            params = {
+                "guild": item.guild_id,
+                "day": item.day.isoformat(),
+                "previous": _iso(item.previous),
+                "force": item.force,
+            }
+            cursor = await conn.execute(_CLAIM_SQL, params)
+            if cursor.rowcount:
+                won.append(item)
+    return won
+
+
+async def finish(
+    store: Store,
+    now: datetime,
+    posted: Sequence[Posted] = (),
+    released: Sequence[Claim] = (),
+    disabled: Sequence[tuple[int, str]] = (),
+) -> None:
+    """Record one round of sends at once: what was posted and shown, claims to retry next tick, and
+    servers switched off with their problem."""
+    stamp = now.isoformat()
+    async with store.transaction(write=True) as conn:
+        await conn.executemany(
+            _POSTED_SQL,
+            [
+                {"guild": p.guild_id, "posted_at": p.posted_at.isoformat(), "mark": p.mark, "now": stamp}
+                for p in posted
+            ],
+        )
+        await conn.executemany(
+            "DELETE FROM briefing_shown WHERE guild_id = ? AND item_type = ?",
+            [(p.guild_id, item.item_type) for p in posted for item in p.shown if item.reset],
+        )
+        await conn.executemany(
+            _SHOWN_SQL,
+            [(p.guild_id, item.item_type, item.key, p.day.isoformat()) for p in posted for item in p.shown],
+        )
+        await conn.executemany(
+            _RELEASE_SQL,
+            [{"guild": c.guild_id, "day": c.day.isoformat(), "previous": _iso(c.previous)} for c in released],
+        )
+        await conn.executemany(
+            _DISABLE_SQL, [{"guild": guild, "problem": problem, "now": stamp} for guild, problem in disabled]
+        )
+
+
+async def shown_items(store: Store, guild_ids: Sequence[int]) -> dict[int, dict[ItemType, dict[str, date]]]:
+    """For each server: item type → key → the day it was shown, in the current cycle."""
+    shown: dict[int, dict[ItemType, dict[str, date]]] = {guild: {} for guild in guild_ids}
+    async with store.transaction() as conn:
+        for start in range(0, len(guild_ids), _IN_CHUNK):
+            chunk = guild_ids[start : start + _IN_CHUNK]
+            rows = await conn.execute_fetchall(
+                "SELECT guild_id, item_type, item_key, shown_on FROM briefing_shown"
+                f" WHERE guild_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                by_type = shown[row["guild_id"]].setdefault(row["item_type"], {})
+                by_type[row["item_key"]] = date.fromisoformat(row["shown_on"])
+    return shown
+
+
+# -- material --------------------------------------------------------------------------------------------
+
+
+async def load_material(store: Store, articles: int) -> Material:
+    """The shared material in one read transaction; the ``articles`` newest with their opening sentences
+    (a briefing lists at most that many, and the newest after any point in time are among them)."""
+    async with store.transaction() as conn:
+        latest_rows = await conn.execute_fetchall(
+            "SELECT id, key, coalesce(title, key) AS title, author, ingested_at FROM documents"
+            " ORDER BY ingested_at DESC, key LIMIT ?",
+            (articles,),
+        )
+        latest = [await _opening(conn, row) for row in latest_rows]
+        times = await conn.execute_fetchall("SELECT ingested_at FROM documents ORDER BY ingested_at")
+        events = await conn.execute_fetchall(_EVENTS_SQL)
+        actors = await _actors(conn)
+        quotes = await conn.execute_fetchall(_QUOTES_SQL)
+    return Material(
+        latest=tuple(latest),
+        ingest_times=tuple(row[0] for row in times),
+        events=tuple(DatedEvent(date.fromisoformat(r["date"]), r["summary"], _citation(r)) for r in events),
+        actors=actors,
+        quotes=tuple(_quote(row) for row in quotes),
+    )
+
+
+def _citation(row: sqlite3.Row) -> Citation:
+    return Citation(row["key"], row["title"], row["paragraph"], row["sentence"])
+
+
+def _quote(row: sqlite3.Row) -> QuoteFact:
+    when = PartialDate.from_iso(row["date"]) if row["date"] else None
+    return QuoteFact(row["speaker"], row["kind"], row["text"], when, row["context"], _citation(row))
+
+
+async def _opening(conn: aiosqlite.Connection, row: sqlite3.Row) -> ArticleOpening:
+    sentences = await conn.execute_fetchall(
+        "SELECT paragraph, text FROM sentences WHERE document_id = ? AND paragraph <= ?"
+        " ORDER BY paragraph, position",
+        (row["id"], OPENING_PARAGRAPHS),
+    )
+    return ArticleOpening(
+        row["key"],
+        row["title"],
+        row["author"],
+        row["ingested_at"],
+        tuple((s["paragraph"], s["text"]) for s in sentences),
+    )
+
+
+async def _actors(conn: aiosqlite.Connection) -> tuple[ActorItem, ...]:
+    """Every actor the articles mention, with a role only where an article states (and so cites) it."""
+    roles: dict[int, sqlite3.Row] = {}
+    for row in await conn.execute_fetchall(_ROLES_SQL):
+        roles.setdefault(row["actor_id"], row)
+    actors = []
+    for row in await conn.execute_fetchall(_ACTORS_SQL):
+        role = roles.get(row["id"])
+        actors.append(
+            ActorItem(
+                name=row["name"],
+                kind=row["kind"],
+                role=role["role"] if role else None,
+                citation=_citation(role or row),
+                documents=row["documents"],
+            )
+        )
+    return tuple(actors)

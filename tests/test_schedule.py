@@ -1,0 +1,216 @@
+"""The briefing schedule as pure arithmetic: slots, daylight saving, catch-up, and what people type."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.schedule import (
+    CATCH_UP,
+    TimeOfDayError,
+    due_slot,
+    last_passed_day,
+    next_slot,
+    parse_time_of_day,
+    resolve_zone,
+    slot_on,
+    suggest_zones,
+    utc_offset,
+)
+
+NEW_YORK = ZoneInfo("America/New_York")
+MOSCOW = ZoneInfo("Europe/Moscow")
+MINUTE = timedelta(minutes=1)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def posts_between(
+    start: datetime, end: datetime, at: time, zone: ZoneInfo, step: timedelta = MINUTE
+) -> list[tuple[date, datetime]]:
+    """What a scheduler set up at ``start`` and ticking every ``step`` posts: (local date, tick) per post."""
+    settled: date | None = last_passed_day(start, at, zone)
+    posts = []
+    now = start
+    while now < end:
+        slot = due_slot(now, at, zone, settled)
+        if slot is not None:
+            posts.append((slot.day, now))
+            settled = slot.day
+        now += step
+    return posts
+
+
+# -- slots -----------------------------------------------------------------------------------------------
+
+
+def test_a_zone_without_daylight_saving_posts_at_the_same_utc_time_every_day() -> None:
+    posts = posts_between(utc(2019, 4, 20), utc(2019, 4, 23), time(8), MOSCOW)
+    assert [at for _, at in posts] == [utc(2019, 4, 20, 5), utc(2019, 4, 21, 5), utc(2019, 4, 22, 5)]
+
+
+def test_a_time_skipped_by_spring_forward_posts_once_at_the_end_of_the_gap() -> None:
+    assert slot_on(date(2019, 3, 10), time(2, 30), NEW_YORK) == utc(2019, 3, 10, 7)  # 03:00 EDT
+    posts = posts_between(utc(2019, 3, 9, 12), utc(2019, 3, 11, 12), time(2, 30), NEW_YORK)
+    assert posts == [(date(2019, 3, 10), utc(2019, 3, 10, 7)), (date(2019, 3, 11), utc(2019, 3, 11, 6, 30))]
+
+
+def test_a_time_repeated_by_fall_back_posts_once_at_its_first_occurrence() -> None:
+    assert slot_on(date(2019, 11, 3), time(1, 30), NEW_YORK) == utc(2019, 11, 3, 5, 30)  # 01:30 EDT
+    posts = posts_between(utc(2019, 11, 2, 12), utc(2019, 11, 4, 12), time(1, 30), NEW_YORK)
+    assert posts == [
+        (date(2019, 11, 3), utc(2019, 11, 3, 5, 30)),
+        (date(2019, 11, 4), utc(2019, 11, 4, 6, 30)),
+    ]
+
+
+def test_nothing_is_due_a_second_before_the_slot_and_it_is_due_at_the_slot() -> None:
+    slot = utc(2019, 4, 20, 5)
+    assert due_slot(slot - timedelta(seconds=1), time(8), MOSCOW, None) is None
+    assert due_slot(slot, time(8), MOSCOW, None) == next_slot(slot, time(8), MOSCOW, None)
+
+
+def test_a_settled_day_is_not_due_again_and_the_next_slot_is_tomorrow() -> None:
+    now = utc(2019, 4, 20, 5, 30)
+    assert due_slot(now, time(8), MOSCOW, date(2019, 4, 20)) is None
+    assert next_slot(now, time(8), MOSCOW, date(2019, 4, 20)).at == utc(2019, 4, 21, 5)
+
+
+@pytest.mark.parametrize(
+    ("late", "due"),
+    [
+        (timedelta(0), True),
+        (CATCH_UP - timedelta(seconds=1), True),
+        (CATCH_UP, False),
+        (timedelta(hours=9), False),
+    ],
+)
+def test_a_missed_slot_is_caught_up_within_six_hours_and_skipped_after(late: timedelta, due: bool) -> None:
+    slot = utc(2019, 4, 20, 5)
+    assert (due_slot(slot + late, time(8), MOSCOW, date(2019, 4, 19)) is not None) is due
+
+
+def test_after_the_catch_up_window_the_next_slot_is_tomorrow() -> None:
+    assert next_slot(utc(2019, 4, 20, 12), time(8), MOSCOW, date(2019, 4, 19)) == next_slot(
+        utc(2019, 4, 20, 12), time(8), MOSCOW, date(2019, 4, 20)
+    )
+
+
+def test_an_outage_across_midnight_catches_up_yesterdays_briefing() -> None:
+    now = utc(2019, 4, 20, 21, 30)  # 00:30 on the 21st in Moscow; the 23:00 slot of the 20th passed 1.5 h ago
+    slot = due_slot(now, time(23), MOSCOW, date(2019, 4, 19))
+    assert slot is not None and slot.day == date(2019, 4, 20)
+    assert next_slot(now, time(23), MOSCOW, slot.day).day == date(2019, 4, 21)
+
+
+def test_setting_up_after_todays_slot_settles_today_and_before_it_leaves_today_open() -> None:
+    assert last_passed_day(utc(2019, 4, 20, 7), time(8), MOSCOW) == date(2019, 4, 20)
+    assert last_passed_day(utc(2019, 4, 20, 4, 59), time(8), MOSCOW) == date(2019, 4, 19)
+
+
+DST_ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Santiago", "Europe/Moscow"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    zone=st.sampled_from(DST_ZONES),
+    at=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+    start=st.datetimes(min_value=datetime(2019, 1, 1), max_value=datetime(2024, 12, 1)),
+    step_minutes=st.integers(1, 30),
+)
+def test_ticking_without_an_outage_posts_once_per_local_day_soon_after_its_slot(
+    zone: str, at: time, start: datetime, step_minutes: int
+) -> None:
+    tz, step = ZoneInfo(zone), timedelta(minutes=step_minutes)
+    begin = start.replace(tzinfo=UTC)
+    posts = posts_between(begin, begin + timedelta(days=4), at, tz, step)
+    days = [day for day, _ in posts]
+    assert len(days) == len(set(days)) and days == sorted(days)
+    for day, posted in posts:
+        assert slot_on(day, at, tz) <= posted < slot_on(day, at, tz) + step
+    assert len(posts) >= 3
+
+
+# -- what people type ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("08:00", time(8)),
+        ("8am", time(8)),
+        ("8:30 pm", time(20, 30)),
+        ("8:30 PM", time(20, 30)),
+        ("8 a.m.", time(8)),
+        ("20.15", time(20, 15)),
+        ("0830", time(8, 30)),
+        ("830pm", time(20, 30)),
+        ("8h30", time(8, 30)),
+        ("12am", time(0)),
+        ("12pm", time(12)),
+        ("noon", time(12)),
+        (" 7 ", time(7)),
+    ],
+)
+def test_times_are_read_in_the_usual_ways(typed: str, expected: time) -> None:
+    assert parse_time_of_day(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("25:00", "I read “25:00” as 25:00, but hours go from 0 to 23"),
+        ("8:75", "minutes go from 00 to 59"),
+        ("13pm", "as 13:00 pm, but with am/pm the hour goes from 1 to 12"),
+        ("tomorrow", "I couldn't read “tomorrow” as a time of day. Write it like 08:00"),
+        ("8:5", "couldn't read"),
+    ],
+)
+def test_a_bad_time_says_what_was_understood(typed: str, says: str) -> None:
+    with pytest.raises(TimeOfDayError, match=says):
+        parse_time_of_day(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("moscow", "Europe/Moscow"),
+        ("Tripoli", "Africa/Tripoli"),
+        ("new york", "America/New_York"),
+        ("utc", "UTC"),
+    ],
+)
+def test_zone_suggestions_match_city_names_first(typed: str, first: str) -> None:
+    assert suggest_zones(typed)[0] == first
+
+
+def test_zone_suggestions_forgive_misspelt_cities_and_stay_within_25() -> None:
+    assert "Europe/Moscow" in suggest_zones("moskow")
+    assert all(len(suggest_zones(typed)) <= 25 for typed in ("", "a", "america", "e"))
+    assert "UTC" in suggest_zones("")
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Europe/Moscow", "Europe/Moscow"),
+        ("europe/moscow", "Europe/Moscow"),
+        ("America/New York", "America/New_York"),
+        ("utc", "UTC"),
+        ("Mars/Olympus", None),
+        ("", None),
+    ],
+)
+def test_zones_resolve_regardless_of_case(typed: str, zone: str | None) -> None:
+    assert resolve_zone(typed) == zone
+
+
+def test_offsets_read_like_utc_plus_hours() -> None:
+    assert utc_offset(MOSCOW, utc(2019, 4, 20)) == "UTC+03:00"
+    assert utc_offset(NEW_YORK, utc(2019, 7, 1)) == "UTC-04:00"
