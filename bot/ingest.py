@@ -117,8 +117,8 @@ def read_article(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
-            limit_mb = MAX_ARTICLE_BYTES / 1e6
-            raise IngestError(path, f"too large for an article ({size / 1e6:.1f} MB; the limit is {limit_mb:.0f} MB)")
+            sizes = f"{size / 1e6:.1f} MB; the limit is {MAX_ARTICLE_BYTES / 1e6:.0f} MB"
+            raise IngestError(path, f"too large for an article ({sizes})")
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(path, f"unreadable ({error.strerror or error})") from None
