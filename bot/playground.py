@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import importlib.util
 import logging
 import re
 import sqlite3
@@ -26,7 +25,7 @@ from typing import Any, TextIO
 
 import discord
 
-from bot.client import COGS, BriefingBot
+from bot.client import BriefingBot
 from bot.config import Settings
 from bot.discord_api import apply_api_base
 from bot.standin import InteractionResult, Message, StandIn
@@ -371,7 +370,7 @@ To run the bot on real Discord, set DISCORD_TOKEN=<your bot token> in .env (see 
 Starting the bot…"""
 
 
-def usage_banner(playground: Playground, missing: list[str]) -> str:
+def usage_banner(playground: Playground) -> str:
     """How to talk to the bot, with examples of the commands it actually has."""
     names = {d["name"] for d in playground.definitions}
     examples = [f"  {e}" for e in EXAMPLES if e.removeprefix("/").split()[0] in names]
@@ -384,8 +383,6 @@ def usage_banner(playground: Playground, missing: list[str]) -> str:
         "  press <label>           click a button of the last answer",
         "  commands                list the commands; quit (or end of input) to leave",
     ]
-    if missing:
-        lines.append(f"(not loaded, not written yet: {', '.join(missing)})")
     return "\n".join(lines) + "\n"
 
 
@@ -399,12 +396,6 @@ def copy_store(source: Path, target: Path) -> None:
         closing(sqlite3.connect(target)) as dst,
     ):
         src.backup(dst)
-
-
-def available_cogs() -> tuple[list[str], list[str]]:
-    """The bot's cogs that exist, and those that do not (yet)."""
-    found = [module for module in COGS if importlib.util.find_spec(module) is not None]
-    return found, [module for module in COGS if module not in found]
 
 
 async def stdin_lines(stream: TextIO) -> AsyncIterator[str]:
@@ -466,14 +457,13 @@ async def run_playground(settings: Settings) -> int:
     print(NOTICE, flush=True)
     discord.utils.setup_logging(level=logging.WARNING, root=True)
     logging.getLogger("discord.client").setLevel(logging.ERROR)  # "voice will NOT be supported"
-    cogs, missing = available_cogs()
     with tempfile.TemporaryDirectory(prefix="briefing-playground-") as scratch:
         db_path = Path(scratch) / "briefing.db"
         await asyncio.to_thread(copy_store, settings.db_path, db_path)
         async with StandIn(response_timeout=RESPONSE_TIMEOUT) as standin:
             playground = Playground(standin, sys.stdout)
-            bot = BriefingBot(playground_settings(settings, standin, db_path), cogs=tuple(cogs))
+            bot = BriefingBot(playground_settings(settings, standin, db_path))
             async with connected(bot, standin):
-                playground.say(usage_banner(playground, missing))
+                playground.say(usage_banner(playground))
                 await playground.repl(stdin_lines(sys.stdin), interactive=sys.stdin.isatty())
     return 0
