@@ -151,7 +151,7 @@ class BriefingBot(commands.AutoShardedBot):
     async def sync_commands(self, *, force: bool = False) -> bool:
         """Sync to ``DEV_GUILD_ID`` (instant) or globally, only when the definitions changed or forced."""
         guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
-        key = f"{COMMANDS_HASH_KEY}:{guild.id if guild else 'global'}"
+        key = f"{COMMANDS_HASH_KEY}:{self.application_id}:{guild.id if guild else 'global'}"
         fingerprint = self.commands_hash()
         if not force and await self.store.meta(key) == fingerprint:
             return False

@@ -423,8 +423,6 @@ async def connected(bot: BriefingBot, standin: StandIn) -> AsyncIterator[None]:
     connect: asyncio.Task[None] | None = None
     try:
         await bot.login(standin.config.token)
-        if not standin.commands.get(None):  # the copied store may say a real sync already happened
-            await bot.sync_commands(force=True)
         connect = asyncio.create_task(bot.connect())
         ready = asyncio.create_task(bot.wait_until_ready())
         await asyncio.wait({connect, ready}, return_when=asyncio.FIRST_COMPLETED)
