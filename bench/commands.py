@@ -197,7 +197,10 @@ def _phase(argv: Sequence[str]) -> int:
 
 def _run_phase(*args: str) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, "-m", "bench", "commands", "--phase", *args], capture_output=True, text=True, cwd=REPO
+        [sys.executable, "-m", "bench", "commands", "--phase", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     if out.returncode != 0:
         raise RuntimeError(f"phase {args[0]} failed:\n{out.stderr[-3000:]}")
