@@ -12,14 +12,13 @@ import datetime as dt
 import io
 import threading
 from collections.abc import Sequence
-
-from matplotlib import dates as mdates
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from bot.store.models import EventFact
 from bot.text import format_date, truncate
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 FILENAME = "timeline.png"
 MAX_ROWS = 40
@@ -39,6 +38,10 @@ async def render_timeline(events: Sequence[EventFact], title: str) -> bytes:
 
 def timeline_png(events: Sequence[EventFact], title: str) -> bytes:
     """A PNG of the first :data:`MAX_ROWS` ``events``; blocking: async code calls :func:`render_timeline`."""
+    # matplotlib is imported on the first chart, not at start: it doubles the bot's memory and few ask.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     shown = list(events[:MAX_ROWS])
     if len(events) > len(shown):
         title = f"{title} (first {len(shown)} of {len(events)} events)"
@@ -56,6 +59,8 @@ def timeline_png(events: Sequence[EventFact], title: str) -> bytes:
 
 
 def _draw_event(axes: Axes, row: int, event: EventFact) -> None:
+    from matplotlib import dates as mdates
+
     start = mdates.date2num(event.date.first_day())
     if event.date.precision == "day":
         axes.plot([start + 0.5], [row], "o", color=_COLOUR, markersize=6)
@@ -65,6 +70,8 @@ def _draw_event(axes: Axes, row: int, event: EventFact) -> None:
 
 
 def _style(axes: Axes, events: Sequence[EventFact], title: str) -> None:
+    from matplotlib import dates as mdates
+
     labels = [f"{format_date(e.date)}  {truncate(e.summary, LABEL_LIMIT)}" for e in events]
     axes.set_yticks(range(len(events)), labels, fontsize=8)
     for label in axes.get_yticklabels():

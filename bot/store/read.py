@@ -96,6 +96,8 @@ class Store:
         self._names = NameIndex(())
         self._kinds: dict[str, ActorKind] = {}
         self._data_version = -1
+        # Profiles only change when an ingest commits (which refresh notices), so each is built once.
+        self._profiles: dict[str, ActorProfile] = {}
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -131,13 +133,15 @@ class Store:
     async def refresh(self) -> bool:
         """Reload the name index if another connection committed since the last look; True when it did.
         Cheap (one PRAGMA) when nothing changed, so callers may run it before every command."""
-        async with self._snapshot():
+        async with self._lock:
             version = (await self._all("PRAGMA data_version"))[0][0]
-            if version == self._data_version:
-                return False
+        if version == self._data_version:
+            return False
+        async with self._snapshot():
             await self._load_names()
-            self._data_version = version
-            return True
+        self._profiles.clear()
+        self._data_version = version
+        return True
 
     async def _load_names(self) -> None:
         actors = await self._all(
@@ -262,6 +266,8 @@ class Store:
         canonical = self._names.exact(name)
         if canonical is None:
             return None
+        if canonical in self._profiles:
+            return self._profiles[canonical]
         async with self._snapshot():
             found = await self._all("SELECT id, name, kind FROM actors WHERE name = ?", (canonical,))
             if not found:
@@ -280,7 +286,7 @@ class Store:
             )
             quotes = await self._quotes(" WHERE q.speaker_id = ?", (actor_id,))
             documents = await self._actor_documents(actor_id)
-        return ActorProfile(
+        profile = self._profiles[canonical] = ActorProfile(
             name=found[0]["name"],
             kind=found[0]["kind"],
             roles=roles,
@@ -291,6 +297,7 @@ class Store:
             mentions=sum(d.mentions for d in documents),
             documents=documents,
         )
+        return profile
 
     async def _roles(self, actor_id: int) -> tuple[RoleFact, ...]:
         rows = await self._all(
