@@ -78,6 +78,7 @@ class Briefing(
 
     async def run_due(self) -> list[Outcome]:
         """Post every briefing that is due now; what the loop runs each minute."""
+        await self.bot.store.refresh()  # articles ingested since the last tick count as new
         return await self.poster.run_due()
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
