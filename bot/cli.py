@@ -83,10 +83,12 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     width = max(len(result.key) for result in report.results)
     for result in report.results:
         counts = result.counts
-        print(
-            f"{result.status:<10} {result.key:<{width}}  "
-            f"{counts.actors} actors, {counts.events} events, {counts.quotes} quotes"
+        detail = (
+            f"same text as {result.duplicate_of}, skipped"
+            if result.duplicate_of
+            else f"{counts.actors} actors, {counts.events} events, {counts.quotes} quotes"
         )
+        print(f"{result.status:<10} {result.key:<{width}}  {detail}")
     summary = ", ".join(f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged"))
     print(f"{summary} → {report.db_path}")
     return 0

@@ -33,7 +33,7 @@ from bot.store.write import (
 )
 
 ARTICLE_SUFFIXES = (".txt", ".md")
-Status = Literal["added", "updated", "unchanged", "removed"]
+Status = Literal["added", "updated", "unchanged", "removed", "duplicate"]
 log = logging.getLogger(__name__)
 
 
@@ -74,6 +74,7 @@ class FileResult:
     path: str | None
     status: Status
     counts: DocumentCounts
+    duplicate_of: str | None = None  # for "duplicate": the document that already has this text
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def ingest(
     articles = [_parse(path, pipeline) for path in find_articles(paths)]
     _refuse_duplicate_keys(articles)
     stored = _stored_fingerprints(db_path)
+    articles, duplicates = _skip_same_text(articles, stored)
     extractions, moved = _plan(articles, stored, pipeline)
     removed = _removed_keys(stored, {a.document.key for a in articles}, prune_under)
     conn = connect(db_path)
@@ -164,7 +166,34 @@ def ingest(
         for key in [a.document.key]
     ]
     results += [FileResult(key, stored[key].path, "removed", DocumentCounts(0, 0, 0)) for key in removed]
+    results += [
+        FileResult(a.document.key, a.document.path, "duplicate", DocumentCounts(0, 0, 0), original)
+        for a, original in duplicates
+    ]
     return IngestReport(db_path, tuple(results))
+
+
+def _skip_same_text(
+    articles: list[_Article], stored: dict[str, Fingerprint]
+) -> tuple[list[_Article], list[tuple[_Article, str]]]:
+    """The same text under a second file name is stored once (else every event and quote would show
+    twice); the later file is skipped, naming the document that has it. A stored document whose file is
+    gone (renamed) does not count, so a rename is not mistaken for a copy."""
+    keys = {a.document.key for a in articles}
+    owner: dict[str, str] = {
+        fingerprint.content_hash: key
+        for key, fingerprint in stored.items()
+        if key in keys or (fingerprint.path is not None and Path(fingerprint.path).exists())
+    }
+    kept: list[_Article] = []
+    skipped: list[tuple[_Article, str]] = []
+    for article in articles:
+        first = owner.setdefault(article.document.content_hash, article.document.key)
+        if first == article.document.key:
+            kept.append(article)
+        else:
+            skipped.append((article, first))
+    return kept, skipped
 
 
 def _plan(

@@ -64,3 +64,28 @@ def test_two_articles_with_the_same_title_are_two_documents(store: Path, tmp_pat
     report = ingest([tmp_path / "first.md", tmp_path / "second.md"], store)
     assert sorted(r.key for r in report.results) == ["first", "second"]
     assert_healthy(store)
+
+
+def test_the_same_article_under_two_names_is_stored_once(store: Path, tmp_path: Path):
+    copy = tmp_path / "copy-of-the-seed.txt"
+    copy.write_bytes(SEED.read_bytes())
+    report = ingest([copy], store)
+    assert [(r.status, r.duplicate_of) for r in report.results] == [
+        ("duplicate", "russia-mediation-goals-in-libya")
+    ]
+    assert_healthy(store)
+
+
+def test_a_renamed_article_is_not_a_duplicate_of_its_old_name(tmp_path: Path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    old = folder / "old-name.txt"
+    old.write_bytes(SEED.read_bytes())
+    store = tmp_path / "store.db"
+    ingest([folder], store, prune_under=folder)
+    old.rename(folder / "new-name.txt")
+    report = ingest([folder], store, prune_under=folder)
+    assert sorted((r.key, r.status) for r in report.results) == [
+        ("new-name", "added"),
+        ("old-name", "removed"),
+    ]
