@@ -138,6 +138,10 @@ _NOT_ACRONYMS = frozenset(
         "COVID",
     }
 )
+_KNOWN_AS = re.compile(
+    r"^,?\s+(?:better |also |widely |commonly |popularly )?known as ([A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2})"
+)
+_KNOWN_AS_BEFORE = re.compile(r"known as\s+$")
 _SPEECH_AFTER = re.compile(
     r"^\s+(?:said|says|told|stated|argued|added|warned|noted|announced|claimed|insisted)\b"
 )
@@ -371,6 +375,7 @@ class _Builder:
         for candidate in candidates:
             self._resolve(candidate)
         self._descriptive_mentions()
+        self._known_as()
         self._drop_unmentioned()
         self.index.aliases = self.alias_to_actor
         return self.index
@@ -536,6 +541,37 @@ class _Builder:
                         Mention(sentence.paragraph, sentence.index, inner.surface)
                     )
                 bucket.append(occurrence)
+                bucket.sort(key=lambda o: o.start)
+                self.index.actors[name].mentions.append(
+                    Mention(sentence.paragraph, sentence.index, found.group(1))
+                )
+
+    def _known_as(self) -> None:
+        """A nickname ("Dagalo, better known as Hemedti") is an alias, and its own mentions count."""
+        for occurrences in list(self.index.occurrences.values()):
+            for occurrence in list(occurrences):
+                rest = occurrence.sentence.text[occurrence.end :]
+                found = _KNOWN_AS.match(rest)
+                if found and self.index.actors[occurrence.actor].kind == "person":
+                    self._add_alias(self.index.actors[occurrence.actor], found.group(1))
+        nicknames = {
+            alias: actor.name
+            for actor in self.index.actors.values()
+            for alias in actor.aliases
+            if " " not in alias and fold(alias) not in {fold(w) for w in actor.name.split()}
+        }
+        if not nicknames:
+            return
+        pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in nicknames) + r")\b")
+        for sentence in self.sentences:
+            bucket = self.index.occurrences[(sentence.paragraph, sentence.index)]
+            for found in pattern.finditer(sentence.text):
+                if any(o.start <= found.start() < o.end for o in bucket) or _KNOWN_AS_BEFORE.search(
+                    sentence.text[: found.start()]
+                ):
+                    continue
+                name = nicknames[found.group(1)]
+                bucket.append(Occurrence(name, sentence, found.start(), found.end(), found.group(1)))
                 bucket.sort(key=lambda o: o.start)
                 self.index.actors[name].mentions.append(
                     Mention(sentence.paragraph, sentence.index, found.group(1))

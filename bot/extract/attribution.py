@@ -20,6 +20,7 @@ from bot.extract import lexicon
 from bot.extract.actors import ActorIndex, Occurrence
 from bot.extract.dates import DateMention
 from bot.extract.model import PartialDate, Quote, Sentence
+from bot.extract.roles import has_role_noun
 
 _WORDS = lexicon.load("attribution")
 _MIN_QUOTE_WORDS: int = _WORDS["min_quote_words"]
@@ -187,7 +188,8 @@ def _reported(
     if call and not _inside(call.start(), direct):
         speaker = _speaker_before(text, call.start(), occurrences, last_person, actors)
         if speaker is not None:
-            words = _trim(call.group("text"))
+            end = _CONTENT_END.search(text, call.start("text"))
+            words = _trim(text[call.start("text") : end.start() if end else len(text)])
             quotes.append(
                 _quote(
                     speaker,
@@ -201,7 +203,10 @@ def _reported(
     if according:
         after = [o for o in occurrences if o.start >= according.end() and o.start - according.end() < 40]
         if after:
-            tail = re.sub(r"^,\s+(?:the|a|an)\s+[^,]*,", "", text[after[0].end :])
+            tail = text[after[0].end :]
+            appositive = re.match(r"^,\s+([^,]*),", tail)
+            if appositive and has_role_noun(" ".join(appositive.group(1).split()[:5])):
+                tail = tail[appositive.end() :]
             rest = (text[: according.start()] + tail).strip(" ,.")
             if len(rest.split()) >= _MIN_QUOTE_WORDS and not any(q.speaker == after[0].actor for q in quotes):
                 quotes.append(

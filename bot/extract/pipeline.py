@@ -11,7 +11,7 @@ from bot.extract.relations import find_relations
 from bot.extract.segment import sentences_of
 
 # Bump when extraction rules change, so stores built by an older pipeline are rebuilt.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 
 def extract(document: Document) -> Extraction:

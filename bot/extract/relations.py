@@ -78,7 +78,7 @@ def _from_roles(sentence: Sentence, occurrences: list[Occurrence], actors: Actor
         ]
         organisations = [o for o in inside if actors.actors[o.actor].kind != "country"]
         countries = [o for o in inside if actors.actors[o.actor].kind == "country"]
-        target = (organisations or countries or [None])[-1]
+        target = (organisations or countries or [None])[0]  # "director of X at Y": X
         target_name = target.actor if target else None
         if target_name is None:
             demonyms = [gaz.demonyms[fold(w)] for w in re.findall(r"[\w-]+", role) if fold(w) in gaz.demonyms]

@@ -158,3 +158,40 @@ def test_appositive_after_a_name(sentence, name, role):
 def test_appositive_before_a_name():
     sentence = "Russia invited the president of Libya’s State Council, Khaled al-Meshri, to Moscow."
     assert appositive_before(sentence, sentence.index("Khaled")) == "president of Libya’s State Council"
+
+
+# --- nicknames and attributions -----------------------------------------------------------------------------
+
+
+def _extract(text: str):
+    from bot.extract.pipeline import extract
+
+    return extract(parse_document("t", text))
+
+
+def test_a_nickname_introduced_by_known_as_is_an_alias_and_is_mentioned():
+    extraction = _extract(
+        "The RSF, led by Mohamed Hamdan Dagalo, better known as Hemedti, advanced.\n\nHemedti spoke.\n"
+    )
+    dagalo = next(a for a in extraction.actors if a.name == "Mohamed Hamdan Dagalo")
+    assert ("Hemedti" in dagalo.aliases, len(dagalo.mentions)) == (True, 2)
+
+
+def test_according_to_drops_the_speakers_appositive_from_the_words():
+    extraction = _extract(
+        "According to Alex de Waal, executive director of the World Peace Foundation, neither side can win.\n"
+    )
+    assert [(q.speaker, q.text) for q in extraction.quotes] == [("Alex de Waal", "neither side can win")]
+
+
+def test_a_role_names_the_body_right_after_of():
+    extraction = _extract(
+        "Alex de Waal, executive director of the World Peace Foundation at Tufts University, spoke.\n"
+    )
+    de_waal = next(a for a in extraction.actors if a.name == "Alex de Waal")
+    assert [(r.type, r.target) for r in de_waal.relations] == [("leads", "World Peace Foundation")]
+
+
+def test_a_call_for_stops_at_the_next_clause():
+    extraction = _extract("Egypt called for an immediate ceasefire, while Qatar urged talks in Doha.\n")
+    assert ("Egypt", "called for an immediate ceasefire") in [(q.speaker, q.text) for q in extraction.quotes]
