@@ -548,21 +548,16 @@ class _Builder:
 
     def _known_as(self) -> None:
         """A nickname ("Dagalo, better known as Hemedti") is an alias, and its own mentions count."""
+        nicknames: dict[str, str] = {}
         for occurrences in list(self.index.occurrences.values()):
             for occurrence in list(occurrences):
-                rest = occurrence.sentence.text[occurrence.end :]
-                found = _KNOWN_AS.match(rest)
+                found = _KNOWN_AS.match(occurrence.sentence.text[occurrence.end :])
                 if found and self.index.actors[occurrence.actor].kind == "person":
                     self._add_alias(self.index.actors[occurrence.actor], found.group(1))
-        nicknames = {
-            alias: actor.name
-            for actor in self.index.actors.values()
-            for alias in actor.aliases
-            if " " not in alias and fold(alias) not in {fold(w) for w in actor.name.split()}
-        }
+                    nicknames[found.group(1)] = occurrence.actor
         if not nicknames:
             return
-        pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in nicknames) + r")\b")
+        pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in nicknames) + r")\b(?!-)")
         for sentence in self.sentences:
             bucket = self.index.occurrences[(sentence.paragraph, sentence.index)]
             for found in pattern.finditer(sentence.text):

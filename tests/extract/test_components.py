@@ -195,3 +195,9 @@ def test_a_role_names_the_body_right_after_of():
 def test_a_call_for_stops_at_the_next_clause():
     extraction = _extract("Egypt called for an immediate ceasefire, while Qatar urged talks in Doha.\n")
     assert ("Egypt", "called for an immediate ceasefire") in [(q.speaker, q.text) for q in extraction.quotes]
+
+
+def test_a_name_inside_a_hyphenated_modifier_is_not_a_mention():
+    extraction = _extract("The Government of National Accord (GNA) met.\n\nGNA-aligned forces advanced.\n")
+    gna = next(a for a in extraction.actors if a.name == "Government of National Accord")
+    assert len(gna.mentions) == 1
