@@ -51,3 +51,15 @@ async def test_a_rejected_token_is_one_clear_line_and_exit_code_1(standin: Stand
     lines = [line for line in stderr.decode().splitlines() if line.startswith("error:")]
     assert (code, len(lines), "Traceback" in stderr.decode()) == (1, 1, False)
     assert "DISCORD_TOKEN" in lines[0]
+
+
+async def test_a_corrupt_store_is_one_clear_line_exit_code_1_and_left_untouched(
+    standin: StandIn, tmp_path: Path
+):
+    corrupt = tmp_path / "briefing.db"
+    corrupt.write_bytes(b"this is not a database\n" * 10)
+    process = await _start_bot(standin, corrupt, standin.config.token)
+    code = await asyncio.wait_for(process.wait(), timeout=20)
+    _, stderr = await process.communicate()
+    assert (code, stderr.decode().count("error:"), "Traceback" in stderr.decode()) == (1, 1, False)
+    assert corrupt.read_bytes() == b"this is not a database\n" * 10

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,18 @@ async def test_the_token_never_appears_in_the_logs(standin: StandIn, bot, caplog
         await standin.slash("search", {"text": "Wagner"})
     assert standin.config.token not in caplog.text
     assert standin.config.token not in repr(bot.settings)
+
+
+async def test_readers_keep_answering_while_an_ingest_holds_the_write_lock(
+    standin: StandIn, bot, store_path: Path
+):
+    writer = sqlite3.connect(store_path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO meta (key, value) VALUES ('ingest-in-progress', 'yes')")
+    try:
+        actor = await standin.slash("actor", {"name": "Khalifa Haftar"})
+        search = await standin.slash("search", {"text": "Wagner"})
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert (actor.embeds[0]["title"], search.rejections, search.ephemeral) == ("Khalifa Haftar", [], False)
