@@ -5,24 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.extract.conftest import actor
+from tests.seed_facts import SEED_PEOPLE
 
-PEOPLE_AND_ROLES = {
-    "Khalifa Haftar": "Libyan National Army leader",
-    "Fayez al-Serraj": "UN-recognized GNA Prime Minister",
-    "Andrei Kortunov": "director general of the Russian International Affairs Council",
-    "Sergei Shoigu": "Russian Minister of Defense",
-    "Yevgeny Prigozhin": "Wagner Group chairman",
-    "Grigory Lukyanov": "expert on Libya at Moscow’s Higher School of Economics",
-    "Elena Suponina": "Moscow-based Middle East expert",
-    "Mikhail Bogdanov": "Russian Deputy Minister of Foreign Affairs",
-    "Ahmed Maiteeq": "GNA’s deputy prime minister",
-    "Mohamed Siala": "GNA Minister of Foreign Affairs",
-    "Bashar al-Assad": "Syrian President",
-    "Lev Dengov": "businessman",
-    "Maria Zakharova": "Russian Ministry of Foreign Affairs spokeswoman",
-    "Khaled al-Meshri": "president of Libya’s State Council",
-    "Aguila Saleh": "speaker of the Haftar-aligned, Tobruk-based parliament",
-}
+PEOPLE_AND_ROLES = {name: role for name, role in SEED_PEOPLE.items() if role is not None}
 
 EVENTS_IN_ORDER = [
     ("2018-11", "initial meeting between Haftar"),
