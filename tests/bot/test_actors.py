@@ -14,7 +14,6 @@ from tests.seed_facts import SEED_PEOPLE
 pytestmark = pytest.mark.cogs("cogs.actors", "cogs.timeline")
 
 NO_ROLE = "No role stated in the articles."
-PEOPLE = SEED_PEOPLE
 AUTOCOMPLETE_INPUTS = {
     "typo": "Hifter",
     "transliteration": "Sarraj",
@@ -53,7 +52,7 @@ def pings_nobody(result: InteractionResult) -> bool:
     return all(message.allowed_mentions == {"parse": []} for message in result.all_messages())
 
 
-@pytest.mark.parametrize(("name", "role"), PEOPLE.items(), ids=list(PEOPLE))
+@pytest.mark.parametrize(("name", "role"), SEED_PEOPLE.items(), ids=list(SEED_PEOPLE))
 async def test_actor_answers_the_profile_of_every_person_named(standin: StandIn, bot, name, role):
     result = await standin.slash("actor", {"name": name})
     assert (result.embeds[0]["title"], role_shown(result.embeds[0])) == (name, role)
