@@ -7,14 +7,17 @@ byline, a wire dateline prefix, the author's bio at the end and web boilerplate 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
+from dataclasses import dataclass, field
 
 from bot.extract import lexicon
-from bot.extract.dates import find_header_date, parse_published
+from bot.extract.dates import find_dates, find_header_date, infer_default_year, parse_published
 from bot.extract.model import Document, PartialDate
 
 FRONT_MATTER_KEYS = ("title", "author", "published", "source", "url")
+_FRONT_MATTER_ALIASES = ("date",)  # read as "published"
 _LEXICON = lexicon.load("document")
 _BOILERPLATE = re.compile(
     r"^(?:" + "|".join(re.escape(line) for line in _LEXICON["boilerplate_lines"]) + r")\W*$", re.IGNORECASE
@@ -31,6 +34,22 @@ _NAME_LIST = re.compile(
 )
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 _MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_HEADER_MAX_LINES = 8
+_HEADER_MAX_WORDS = 25
+_URL = re.compile(r"https?://\S+")
+_URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d\d)/?(?P<month>[01]\d)/?(?P<day>[0-3]\d)(?:/|\b)")
+_SYMBOL = re.compile(r"[A-Z][A-Z0-9]*(?:[/.-][A-Z0-9]+)+")  # a document symbol: "SC/13399-PKO/741"
+_TIME_STAMP = re.compile(r"\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,5})?(?:\s*\(.*\))?")
+_TIME_TAIL_OFF = re.compile(r"\s*\d{1,2}[:.]\d{2}.*$")
+_YEARLESS_DATE_LINE = re.compile(
+    r"^(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?)(?:,?\s+\d{1,2}[:.]\d{2}.*)?$"
+)
+_GLUED_DATELINE = re.compile(r"(\d{4})([A-Z]{3,})")  # "Feb 27th 2020KABUL"
+# a transcript's speaker label: "MR. KIRBY:", "MODERATOR:", "SECRETARY BLINKEN:", "Q" (the questioner)
+_SPEAKER = re.compile(
+    r"^(?:Q(?:\s{2,}|:\s*|\s+(?=[A-Z]))|(?P<label>(?:(?:MR|MS|MRS|DR|GEN|ADM)\.\s+)?[A-Z][A-Z'’-]+"
+    r"(?:\s+[A-Z][A-Z'’.-]+){0,2}):\s+)"
+)
 _WRAPPED_LINE_LENGTH = 150  # lines shorter than this inside a block are hard-wrapped parts of one paragraph
 
 
@@ -44,38 +63,30 @@ def parse_document(key: str, text: str, path: str | None = None) -> Document:
     if not text.strip():
         raise ArticleError("the file is empty")
     meta, body = split_front_matter(text)
+    warnings = _front_matter_warnings(meta)
     lines = [_clean_markdown(line) for line in body.split("\n")]
-    paragraphs = _paragraphs(lines)
-
-    title = meta.get("title")
-    author = meta.get("author")
-    source = meta.get("source")
-    published = _published_from_meta(meta)
-
-    untitled_first_line = title is None and bool(paragraphs) and _looks_like_title(paragraphs[0], body)
-    if paragraphs and (paragraphs[0].startswith("#") or untitled_first_line):
-        heading = paragraphs.pop(0).lstrip("# ").strip()
-        title = title or heading
-    header_date = find_header_date(paragraphs[:3])
-    paragraphs, byline_author = _strip_byline(paragraphs)
-    author = author or byline_author
-    if published is None:
-        published = header_date
-    paragraphs, agency = _strip_dateline(paragraphs)
-    source = source or agency
-    paragraphs = _strip_trailer(paragraphs, author)
+    header, paragraphs = _split_header(_paragraphs(lines))
+    paragraphs, dateline = _strip_dateline(paragraphs)
+    paragraphs, speakers = _speaker_turns(paragraphs)
+    paragraphs = _strip_trailer(paragraphs, meta.get("author") or header.author)
     if not paragraphs:
         raise ArticleError("the file has no article text after its metadata")
+    published = _published_from_meta(meta) or header.published
+    if published is None:
+        published = _dated(dateline.date if dateline else None, header, paragraphs)
     return Document(
         key=key,
-        title=title,
-        author=author,
+        title=meta.get("title") or header.title,
+        author=meta.get("author") or header.author,
         published=published,
-        source=source,
-        url=meta.get("url"),
+        source=meta.get("source") or (dateline.agency if dateline else None) or header.agency,
+        url=meta.get("url") or header.url,
         paragraphs=paragraphs,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         path=path,
+        speakers=speakers,
+        context=list(dict.fromkeys(line for line in (meta.get("title"), *header.lines) if line)),
+        warnings=warnings,
     )
 
 
@@ -139,38 +150,148 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return [p for p in paragraphs if not re.fullmatch(r"[-*_=#\s]+", p)]
 
 
-def _looks_like_title(first: str, body: str) -> bool:
-    """A short first line with no closing punctuation, not a byline or a date, reads as a title."""
-    if first.startswith("#"):
+@dataclass
+class _Header:
+    """What the lines above the story say about it: title, byline, date lines, address, symbols."""
+
+    title: str | None = None
+    author: str | None = None
+    agency: str | None = None
+    published: PartialDate | None = None
+    yearless: str | None = None  # a date line without a year ("21 Jun. 14:30"), dated from the body
+    url: str | None = None
+    lines: list[str] = field(default_factory=list)  # the header's text lines (title, standfirst, venue)
+
+
+@dataclass(frozen=True)
+class _Dateline:
+    date: str | None
+    agency: str | None
+
+
+def _front_matter_warnings(meta: dict[str, str]) -> list[str]:
+    warnings = []
+    for key in meta:
+        if key in FRONT_MATTER_KEYS or key in _FRONT_MATTER_ALIASES:
+            continue
+        close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(FRONT_MATTER_KEYS)})"
+        warnings.append(f"front matter key '{key}' is not used{hint}")
+    return warnings
+
+
+def _is_prose(paragraph: str) -> bool:
+    closed = paragraph.rstrip("”\"’)").endswith((".", "!", ":", ";"))
+    return closed or len(paragraph.split()) > _HEADER_MAX_WORDS
+
+
+def _split_header(paragraphs: list[str]) -> tuple[_Header, list[str]]:
+    """The leading lines that are not story: title, rubric, standfirst, byline, date lines, address."""
+    header = _Header()
+    index = 0
+    while index < min(len(paragraphs), _HEADER_MAX_LINES) and index < len(paragraphs) - 1:
+        line = paragraphs[index]
+        if _SPEAKER.match(line) or _DATELINE.match(line):
+            break
+        if not _read_header_line(header, line.lstrip("# ").strip()):
+            break
+        index += 1
+    if header.title is None and header.lines:
+        header.title = header.lines[0]
+    return header, paragraphs[index:]
+
+
+def _read_header_line(header: _Header, line: str) -> bool:
+    """Take what a header line says into ``header``; ``False`` when the line is story, not header."""
+    byline = _BYLINE.match(line)
+    if byline and _NAME_LIST.match(byline["names"].strip()):
+        names = re.split(r"\s+(?:and|&)\s+|,\s*", byline["names"].strip())
+        header.author = header.author or " and ".join(n for n in names if n)
+        rest = byline["rest"] or ""
+        header.published = header.published or find_header_date([rest])
+        agency = rest.split(",")[0].strip()
+        if agency and not any(ch.isdigit() for ch in agency) and len(agency.split()) <= 4:
+            header.agency = header.agency or agency
         return True
-    if len(first) > 150 or first.endswith((".", ":", ";", ",")) or _BYLINE.match(first):
+    if _URL.fullmatch(line):
+        header.url = header.url or line
+        header.published = header.published or _url_date(line)
+        return True
+    if _SYMBOL.fullmatch(line) or _TIME_STAMP.fullmatch(line):
+        return True
+    unglued = _GLUED_DATELINE.sub(r"\1 \2", line)
+    date = find_header_date([unglued])
+    if date is not None and len(line.split()) <= 8:
+        header.published = header.published or date
+        return True
+    if _YEARLESS_DATE_LINE.match(line) and len(line.split()) <= 6:
+        header.yearless = header.yearless or line
+        return True
+    if _is_prose(line):
         return False
-    if find_header_date([first]) is not None and len(first.split()) <= 8:
-        return False
-    return 2 <= len(first.split()) <= 20 and body.count("\n") > 2
+    header.lines.append(line)
+    if header.title is None and len(line.split()) >= 4:
+        header.title = line
+    return True
 
 
-def _strip_byline(paragraphs: list[str]) -> tuple[list[str], str | None]:
-    for index, paragraph in enumerate(paragraphs[:3]):
-        match = _BYLINE.match(paragraph)
-        if match and len(paragraph) <= 160 and _NAME_LIST.match(match["names"].strip()):
-            names = re.split(r"\s+(?:and|&)\s+|,\s*", match["names"].strip())
-            return paragraphs[:index] + paragraphs[index + 1 :], " and ".join(n for n in names if n)
-    return paragraphs, None
+def _url_date(url: str) -> PartialDate | None:
+    match = _URL_DATE.search(url)
+    if match is None:
+        return None
+    try:
+        return PartialDate(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
 
 
-def _strip_dateline(paragraphs: list[str]) -> tuple[list[str], str | None]:
-    """Drop a date-only line and a wire dateline prefix ("TRIPOLI (Reuters) - "); keep the agency."""
-    result = list(paragraphs)
-    while result and len(result[0]) <= 60 and find_header_date([result[0]]) is not None:
-        result.pop(0)
-    if not result:
-        return result, None
-    match = _DATELINE.match(result[0])
-    if not match or not (match["agency"] or match["place"].isupper()):
-        return result, None
-    result[0] = result[0][match.end() :]
-    return result, match["agency"]
+def _dated(dateline_date: str | None, header: _Header, paragraphs: list[str]) -> PartialDate | None:
+    """The date of a story whose header gives no yeared date: a dateline's or date line's month and day,
+    in the year the header implies or, failing that, the year the story's own dates point to."""
+    for text in (dateline_date, header.yearless):
+        if not text:
+            continue
+        date = find_header_date([text])
+        if date is not None:
+            return date
+        year = infer_default_year(paragraphs)
+        if year is not None and (date := find_header_date([text], default_year=year)) is not None:
+            return date
+        mentions = [m for m in find_dates(_TIME_TAIL_OFF.sub("", text)) if m.month and m.offset is None]
+        if year is not None and mentions and mentions[0].year is None:
+            try:
+                return PartialDate(year, mentions[0].month, mentions[0].day)
+            except ValueError:
+                return None
+    return None
+
+
+def _speaker_turns(paragraphs: list[str]) -> tuple[list[str], list[str | None]]:
+    """A transcript's speaker labels ("MR. KIRBY:", "Q") taken off its paragraphs: the label of each
+    paragraph's turn (continuation paragraphs inherit it), or ``None`` everywhere for an ordinary story."""
+    labels = [_SPEAKER.match(p) for p in paragraphs]
+    if sum(1 for m in labels if m) < 2:
+        return paragraphs, [None] * len(paragraphs)
+    texts, speakers, current = [], [], None
+    for paragraph, label in zip(paragraphs, labels, strict=True):
+        if label:
+            current = (label["label"] or "Q").strip()
+            paragraph = paragraph[label.end() :].strip()
+        if paragraph:
+            texts.append(paragraph)
+            speakers.append(current)
+    return texts, speakers
+
+
+def _strip_dateline(paragraphs: list[str]) -> tuple[list[str], _Dateline | None]:
+    """Drop a wire dateline prefix ("TRIPOLI, Libya, Jan 9, 2020 (Reuters) - "): its date and agency
+    describe the story, not what happened."""
+    if not paragraphs:
+        return paragraphs, None
+    match = _DATELINE.match(paragraphs[0])
+    if not match or not (match["agency"] or match["place"].split(",")[0].isupper()):
+        return paragraphs, None
+    return [paragraphs[0][match.end() :], *paragraphs[1:]], _Dateline(match["date"], match["agency"])
 
 
 def _strip_trailer(paragraphs: list[str], author: str | None) -> list[str]:

@@ -82,6 +82,10 @@ class Document:
     paragraphs: list[str]
     content_hash: str
     path: str | None = None
+    # per paragraph, a transcript's speaker label for that turn ("MR. KIRBY", "Q"); empty or None elsewhere
+    speakers: list[str | None] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)  # title and header lines: names and roles, not story
+    warnings: list[str] = field(default_factory=list)  # what the reader of the file should fix
 
 
 @dataclass(frozen=True)
