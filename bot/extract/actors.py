@@ -138,6 +138,7 @@ _NOT_ACRONYMS = frozenset(
         "COVID",
     }
 )
+_NOT_TURN_SPEAKERS = frozenset(_WORDS["transcript_non_speakers"])
 _KNOWN_AS = re.compile(
     r"^,?\s+(?:better |also |widely |commonly |popularly )?known as ([A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2})"
 )
@@ -178,6 +179,8 @@ class ActorIndex:
     occurrences: dict[tuple[int, int], list[Occurrence]] = field(default_factory=lambda: defaultdict(list))
     modifiers: dict[tuple[int, int], list[Modifier]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # folded alias -> canonical name
+    surnames: dict[str, list[str]] = field(default_factory=dict)  # folded surname -> people carrying it
+    turns: dict[int, str] = field(default_factory=dict)  # transcript paragraph -> the actor speaking
 
     def in_sentence(self, sentence: Sentence) -> list[Occurrence]:
         return self.occurrences.get((sentence.paragraph, sentence.index), [])
@@ -190,6 +193,11 @@ class ActorIndex:
         if actor is None and (country := gaz.country(name)) is not None:
             actor = country.name
         return actor if actor in self.actors else None
+
+    def person_by_surname(self, name: str) -> str | None:
+        """The one person of this document with this surname ("Kirby"), if exactly one has it."""
+        people = [p for p in self.surnames.get(fold(name), []) if p in self.actors]
+        return people[0] if len(people) == 1 else None
 
 
 def _person_core(words: tuple[str, ...], gaz: Gazetteer) -> int:
@@ -347,8 +355,11 @@ def _definitions(sentence: Sentence, candidate: Candidate) -> str | None:
 
 
 class _Builder:
-    def __init__(self, sentences: list[Sentence], author: str | None) -> None:
-        self.sentences = sentences
+    def __init__(
+        self, sentences: list[Sentence], author: str | None, context: list[str], labels: list[str | None]
+    ) -> None:
+        self.sentences = [Sentence(0, i, line) for i, line in enumerate(context)] + sentences
+        self.labels = labels
         self.gaz = gazetteer()
         self.authors = {fold(a) for a in re.split(r"\s+and\s+|,", author or "") if a.strip()}
         self.index = ActorIndex()
@@ -376,8 +387,12 @@ class _Builder:
             self._resolve(candidate)
         self._descriptive_mentions()
         self._known_as()
+        self._turn_mentions()
+        self._forget_context()
         self._drop_unmentioned()
         self.index.aliases = self.alias_to_actor
+        for surname, people in self.surname_to_actor.items():
+            self.index.surnames.setdefault(fold(surname), []).extend(people)
         return self.index
 
     # registration -------------------------------------------------------------------------------------
@@ -572,6 +587,28 @@ class _Builder:
                     Mention(sentence.paragraph, sentence.index, found.group(1))
                 )
 
+    def _turn_mentions(self) -> None:
+        """A transcript's speaker label ("MR. KIRBY:") names the speaker of that turn: a mention of them."""
+        for number, label in enumerate(self.labels, start=1):
+            if not label or label.upper() in _NOT_TURN_SPEAKERS:
+                continue
+            name = re.sub(r"^(?:MR|MS|MRS|DR|GEN|ADM)\.\s+", "", label).title()
+            actor = self.alias_to_actor.get(fold(name))
+            people = self.surname_to_actor.get(name, [])
+            if actor is None and len(people) == 1:
+                actor = people[0]
+            if actor is None or actor not in self.index.actors:
+                continue
+            self.index.turns[number] = actor
+            self.index.actors[actor].mentions.append(Mention(number, 0, label))
+
+    def _forget_context(self) -> None:
+        """Title and header lines name actors and give roles, but are not story: no mentions there."""
+        for key in [k for k in self.index.occurrences if k[0] == 0]:
+            del self.index.occurrences[key]
+        for actor in self.index.actors.values():
+            actor.mentions = [m for m in actor.mentions if m.paragraph != 0]
+
     def _drop_unmentioned(self) -> None:
         for name in [n for n, actor in self.index.actors.items() if not actor.mentions]:
             del self.index.actors[name]
@@ -587,6 +624,13 @@ def _is_parenthetical(text: str, previous: Occurrence, candidate: Candidate) -> 
     return text[previous.end : candidate.start].strip() == "("
 
 
-def find_actors(sentences: list[Sentence], author: str | None = None) -> ActorIndex:
-    """All actors of a document with their aliases, roles and mentions."""
-    return _Builder(sentences, author).build()
+def find_actors(
+    sentences: list[Sentence],
+    author: str | None = None,
+    *,
+    context: list[str] | None = None,
+    labels: list[str | None] | None = None,
+) -> ActorIndex:
+    """All actors of a document with their aliases, roles and mentions. ``context``: the title and header
+    lines (names and roles, no mentions); ``labels``: a transcript's speaker label per paragraph."""
+    return _Builder(sentences, author, context or [], labels or []).build()

@@ -181,7 +181,7 @@ def _front_matter_warnings(meta: dict[str, str]) -> list[str]:
 
 
 def _is_prose(paragraph: str) -> bool:
-    closed = paragraph.rstrip("”\"’)").endswith((".", "!", ":", ";"))
+    closed = paragraph.rstrip('”"’)').endswith((".", "!", ":", ";"))
     return closed or len(paragraph.split()) > _HEADER_MAX_WORDS
 
 

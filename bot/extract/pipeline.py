@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from bot.extract.actors import find_actors
-from bot.extract.attribution import find_quotes
 from bot.extract.dates import DateResolver, infer_default_year
 from bot.extract.events import find_events
 from bot.extract.model import Document, Extraction
 from bot.extract.relations import find_relations
 from bot.extract.segment import sentences_of
+from bot.extract.statements import find_quotes
 
 # Bump when extraction rules change, so stores built by an older pipeline are rebuilt.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 
 def extract(document: Document) -> Extraction:
     sentences = sentences_of(document.paragraphs)
-    actors = find_actors(sentences, document.author)
+    actors = find_actors(sentences, document.author, context=document.context, labels=document.speakers)
     default_year = None if document.published else infer_default_year([s.text for s in sentences])
     resolver = DateResolver(published=document.published, default_year=default_year)
     dates = {(s.paragraph, s.index): resolver.resolve(s.text) for s in sentences}
@@ -26,5 +26,11 @@ def extract(document: Document) -> Extraction:
         sentences=sentences,
         actors=list(actors.actors.values()),
         events=find_events(sentences, actors, dates),
-        quotes=find_quotes(sentences, actors, dates),
+        quotes=find_quotes(
+            sentences,
+            actors,
+            dates,
+            turns=actors.turns,
+            published=document.published,
+        ),
     )
