@@ -34,7 +34,14 @@ from bot.extract.names import (
     is_acronym,
     lowercase_vocabulary,
 )
-from bot.extract.roles import HONORIFICS, ROLE_NOUNS, appositive_after, appositive_before, title_before
+from bot.extract.roles import (
+    HONORIFICS,
+    ROLE_MODIFIERS,
+    ROLE_NOUNS,
+    appositive_after,
+    appositive_before,
+    title_before,
+)
 
 _WORDS = lexicon.load("actors")
 ORG_HEADS: dict[str, str] = _WORDS["org_heads"]
@@ -138,6 +145,7 @@ _NOT_ACRONYMS = frozenset(
         "COVID",
     }
 )
+_MONARCHS = frozenset(_WORDS["monarch_titles"])
 _NOT_TURN_SPEAKERS = frozenset(_WORDS["transcript_non_speakers"])
 _KNOWN_AS = re.compile(
     r"^,?\s+(?:better |also |widely |commonly |popularly )?known as ([A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2})"
@@ -207,6 +215,7 @@ def _person_core(words: tuple[str, ...], gaz: Gazetteer) -> int:
         lower = word.lower().rstrip(".")
         if (
             lower in HONORIFICS
+            or lower in ROLE_NOUNS
             or lower in ORG_HEADS
             or lower in {"of", "for", "the"}
             or is_acronym(word)
@@ -271,13 +280,20 @@ def _classify_span(sentence: Sentence, span: Span, gaz: Gazetteer) -> Candidate 
             previous = words[rest - 1].lower()
             tail = Span(start, span.end, words[rest:], span.possessive, False, previous, span.following)
             return _classify_span(sentence, tail, gaz)
+    if _only_a_title(words, gaz):
+        return None  # "the President", "Foreign Minister", "President of Niger": a role, not a name
     if lowered[-1] in EVENT_HEADS or (len(words) > 1 and " ".join(lowered[-2:]) in EVENT_HEADS):
         return make("event", text)
     core = _person_core(words, gaz)
     if 0 < core < len(words):
         title_words = words[: len(words) - core]
         last_title = title_words[-1].lower().rstrip(".")
-        if last_title in HONORIFICS or is_acronym(title_words[-1]) or fold(title_words[-1]) in gaz.demonyms:
+        if (
+            last_title in HONORIFICS
+            or last_title in ROLE_NOUNS
+            or is_acronym(title_words[-1])
+            or fold(title_words[-1]) in gaz.demonyms
+        ):
             name_start = _word_offset(sentence.text, span.start, words, len(words) - core)
             name = sentence.text[name_start : span.start + len(text)]
             category = "person" if core >= 2 else "single"
@@ -288,6 +304,8 @@ def _classify_span(sentence: Sentence, span: Span, gaz: Gazetteer) -> Candidate 
         head = [w for w in lowered if w in ORG_HEADS][-1]
         return make("org", text, kind=ORG_HEADS[head])
     if len(words) == 1:
+        if words[0].lower() in FUNCTION_WORDS:
+            return None  # "I", "It", "There" opening a sentence are no names
         if is_acronym(words[0]):
             return None if words[0].replace(".", "") in _NOT_ACRONYMS else make("acronym", text)
         if fold(text) in gaz.demonyms:
@@ -299,6 +317,23 @@ def _classify_span(sentence: Sentence, span: Span, gaz: Gazetteer) -> Candidate 
     if len(name_words) >= 2 and not any(is_acronym(w) for w in words):
         return make("person", text)
     return None
+
+
+def _only_a_title(words: tuple[str, ...], gaz: Gazetteer) -> bool:
+    """Whether every word is a title word, "of"/"the" or a country ("President of the Republic of Rwanda").
+    A monarch's style names one person ("the Amir of Qatar") and stays a name."""
+    if words[0].lower() in _MONARCHS:
+        return False
+    titled = False
+    for word in words:
+        lower = word.lower().rstrip(".").removesuffix("’s").removesuffix("'s")
+        if lower in ORG_HEADS:
+            return False
+        if lower in HONORIFICS or lower in ROLE_NOUNS or lower in ROLE_MODIFIERS:
+            titled = True
+        elif not (lower in {"of", "the", "for"} or gaz.country(word) or fold(word) in gaz.demonyms):
+            return False
+    return titled
 
 
 def _strip_particle(word: str) -> str:

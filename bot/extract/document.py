@@ -50,6 +50,11 @@ _SPEAKER = re.compile(
     r"^(?:Q(?:\s{2,}|:\s*|\s+(?=[A-Z]))|(?P<label>(?:(?:MR|MS|MRS|DR|GEN|ADM)\.\s+)?[A-Z][A-Z'’-]+"
     r"(?:\s+[A-Z][A-Z'’.-]+){0,2}):\s+)"
 )
+# a wire story's closing credit line: "Reporting by Jane Doe; Editing by John Roe"
+_CREDITS = re.compile(
+    r"^\(?(?:(?:additional\s+)?reporting|writing|editing|compiled|produced|translated)\s+by\b.{0,300}$",
+    re.IGNORECASE,
+)
 _WRAPPED_LINE_LENGTH = 150  # lines shorter than this inside a block are hard-wrapped parts of one paragraph
 
 
@@ -299,7 +304,7 @@ def _strip_trailer(paragraphs: list[str], author: str | None) -> list[str]:
     result = list(paragraphs)
     while result:
         last = result[-1]
-        if _BOILERPLATE.match(last) or (author and _is_author_bio(last, author)):
+        if _BOILERPLATE.match(last) or _CREDITS.match(last) or (author and _is_author_bio(last, author)):
             result.pop()
         else:
             break
