@@ -22,6 +22,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 from bot.extract import lexicon
 from bot.extract.gazetteer import Gazetteer, fold, gazetteer
 from bot.extract.model import Actor, Mention, Sentence
@@ -38,8 +40,10 @@ from bot.extract.roles import (
     HONORIFICS,
     ROLE_MODIFIERS,
     ROLE_NOUNS,
+    apposition_role,
     appositive_after,
     appositive_before,
+    is_honorific_only,
     title_before,
 )
 
@@ -657,6 +661,18 @@ def _joined(before: str | None, title: str | None) -> str | None:
 
 def _is_parenthetical(text: str, previous: Occurrence, candidate: Candidate) -> bool:
     return text[previous.end : candidate.start].strip() == "("
+
+
+def add_apposition_roles(sentences: list[Sentence], docs: list[Doc], index: ActorIndex) -> None:
+    """Give a person the role an apposition states, where the name's own title gave none (or only "Dr")."""
+    for sentence, doc in zip(sentences, docs, strict=True):
+        for occurrence in index.in_sentence(sentence):
+            actor = index.actors[occurrence.actor]
+            if actor.kind != "person" or not is_honorific_only(actor.role):
+                continue
+            role = apposition_role(doc, occurrence.start, occurrence.end)
+            if role:
+                actor.role = role
 
 
 def find_actors(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.extract.actors import find_actors
+from bot.extract.actors import add_apposition_roles, find_actors
 from bot.extract.dates import DateResolver, infer_default_year
 from bot.extract.events import find_events
 from bot.extract.model import Document, Extraction
+from bot.extract.parse import parse
 from bot.extract.relations import find_relations
 from bot.extract.segment import sentences_of
 from bot.extract.statements import find_quotes
@@ -21,6 +22,8 @@ def extract(document: Document) -> Extraction:
     resolver = DateResolver(published=document.published, default_year=default_year)
     dates = {(s.paragraph, s.index): resolver.resolve(s.text) for s in sentences}
     find_relations(sentences, actors)
+    docs = parse([s.text for s in sentences])
+    add_apposition_roles(sentences, docs, actors)
     return Extraction(
         document=document,
         sentences=sentences,
@@ -30,6 +33,7 @@ def extract(document: Document) -> Extraction:
             sentences,
             actors,
             dates,
+            docs,
             turns=actors.turns,
             published=document.published,
         ),

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from spacy.tokens import Doc
+
 from bot.extract import lexicon
 from bot.extract.segment import tokenize
 
@@ -123,3 +125,37 @@ def _role_phrase(phrase: str) -> str | None:
     if re.match(r"^(?:who|which|that|where|when|said|says|told|added)\b", body):
         return None
     return body if has_role_noun(head) else None
+
+
+_LEADING_DETERMINER = re.compile(r"^(?:the|a|an|his|her|its|their|our)\s+", re.IGNORECASE)
+_MAX_APPOSITION_WORDS = 14
+
+
+def apposition_role(doc: Doc, name_start: int, name_end: int) -> str | None:
+    """The role an apposition gives the name at these character offsets, read off the parse: "Tete
+    Antonio, Angola’s Foreign Minister", "Russia's envoy, Kirill Dmitriev", "Haqqani, their deputy leader"."""
+    name = [t for t in doc if name_start <= t.idx < name_end]
+    if not name:
+        return None
+    inside = {t.i for t in name}
+    head = next((t for t in name if t.head.i not in inside or t.head is t), name[-1])
+    if head.dep_ == "appos" and head.head.i not in inside:
+        phrase = [t for t in head.head.subtree if t.i not in {s.i for s in head.subtree}]
+        phrase = [t for t in phrase if t.i < head.i]  # the title stands before the name
+    else:
+        children = [c for c in head.children if c.dep_ == "appos" and c.i not in inside]
+        if not children:
+            return None
+        phrase = list(children[0].subtree)
+    words = [t for t in phrase if not t.is_punct or t.text in {"’s", "'s", "-"}]
+    if not words or len(words) > _MAX_APPOSITION_WORDS:
+        return None
+    text = doc.text[words[0].idx : words[-1].idx + len(words[-1])]
+    text = _LEADING_DETERMINER.sub("", text.strip(" ,;:"))
+    return text if has_role_noun(text) and not re.search(r"\b(?:who|which|that)\b", text) else None
+
+
+def is_honorific_only(role: str | None) -> bool:
+    """Whether a role is only a form of address ("Dr", "Mr", "Sheikh", "His Excellency")."""
+    words = [w.lower().rstrip(".") for w in (role or "").split()]
+    return all(w in HONORIFICS or w in {"his", "her", "excellency"} for w in words)

@@ -26,7 +26,6 @@ from bot.extract import lexicon
 from bot.extract.actors import ActorIndex, Occurrence
 from bot.extract.dates import DateMention
 from bot.extract.model import PartialDate, Quote, Sentence
-from bot.extract.parse import parse
 
 _WORDS = lexicon.load("attribution")
 _MIN_WORDS: int = _WORDS["min_quote_words"]
@@ -57,16 +56,18 @@ def find_quotes(
     sentences: list[Sentence],
     actors: ActorIndex,
     dates: dict[tuple[int, int], list[DateMention]],
+    docs: list[Doc],
     *,
-    turns: dict[int, str | None] | None = None,
+    turns: dict[int, str] | None = None,
     published: PartialDate | None = None,
 ) -> list[Quote]:
-    """Every statement of the document, in text order. ``turns``: paragraph -> the transcript speaker."""
+    """Every statement of the document, in text order. ``docs``: each sentence parsed; ``turns``: paragraph
+    -> the transcript speaker."""
     turns = turns or {}
     quotes: list[Quote] = []
     context = _Context()
     turn_paragraphs: set[int] = set()
-    for sentence, doc in zip(sentences, parse([s.text for s in sentences]), strict=True):
+    for sentence, doc in zip(sentences, docs, strict=True):
         if sentence.paragraph != context.paragraph:
             context.paragraph = sentence.paragraph
             turn_speaker = turns.get(sentence.paragraph)
@@ -138,9 +139,8 @@ class _Sentence:
                     found.append(self._quote(speaker, "direct", text, date))
                     continue
             content = self._content(verb)
-            text = (
-                _trim(_CONTENT_END.split(self.sentence.text[content[0] : content[1]])[0]) if content else ""
-            )
+            words = self.sentence.text[content[0] : content[1]] if content else ""
+            text = _trim(re.sub(r"^that\s+", "", _CONTENT_END.split(words)[0]))
             if content and len(text.split()) >= _MIN_WORDS:
                 date = _date_near(mentions, verb.idx, content)
                 found.append(self._quote(speaker, "reported", text, date))
