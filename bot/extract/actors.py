@@ -18,6 +18,7 @@ appears: "Haftar" in the first paragraph is the "Khalifa Haftar" of the second, 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -149,6 +150,7 @@ _NOT_ACRONYMS = frozenset(
         "COVID",
     }
 )
+_SPELLING_SIMILARITY = 0.8  # "mohammmed"/"mohamed" 0.88; "raul"/"fidel" 0.22
 _MONARCHS = frozenset(_WORDS["monarch_titles"])
 _NOT_TURN_SPEAKERS = frozenset(_WORDS["transcript_non_speakers"])
 _KNOWN_AS = re.compile(
@@ -358,6 +360,10 @@ def _person_key(name: str) -> str:
     return f"{parts[0]} {parts[-1]}" if len(parts) >= 2 else fold(name)
 
 
+def _similar(a: str, b: str) -> bool:
+    return len(a) >= 4 and len(b) >= 4 and difflib.SequenceMatcher(None, a, b).ratio() >= _SPELLING_SIMILARITY
+
+
 def _surnames(name: str) -> set[str]:
     """The short forms a person is referred to by: "Haftar", "al-Serraj", "Serraj", "bin Salman"."""
     words = name.split()
@@ -412,7 +418,10 @@ class _Builder:
         for sentence in self.sentences:
             spans, modifiers = find_names(sentence.text, vocabulary)
             self.index.modifiers[(sentence.paragraph, sentence.index)] = modifiers
-            candidates += [c for span in spans for c in _classify(sentence, span, self.gaz)]
+            found = [c for span in spans for c in _classify(sentence, span, self.gaz)]
+            if sentence.paragraph == 0:  # a headline in title case is no evidence but for a person's name
+                found = [c for c in found if c.category == "person"]
+            candidates += found
         for candidate in candidates:
             self._register(candidate)
         for candidate in candidates:
@@ -460,7 +469,7 @@ class _Builder:
                 actor.kind = "armed_group"
         elif candidate.category == "person" and fold(candidate.name) not in self.authors:
             key = _person_key(candidate.name)
-            existing = self.person_keys.get(key)
+            existing = self.person_keys.get(key) or self._spelling_variant(key)
             if existing is None:
                 self.person_keys[key] = candidate.name
                 actor = self._new_actor(candidate.name, "person")
@@ -469,6 +478,16 @@ class _Builder:
                         self.surname_to_actor[surname].append(candidate.name)
             elif existing != candidate.name:
                 self._add_alias(self.index.actors[existing], candidate.name)
+
+    def _spelling_variant(self, key: str) -> str | None:
+        """A person already known under another spelling of the given name ("Mohammmed Bazoum" is
+        "Mohamed Bazoum"); two given names that differ ("Raúl"/"Fidel" Castro) are two people."""
+        first, _, last = key.partition(" ")
+        for known_key, name in self.person_keys.items():
+            known_first, _, known_last = known_key.partition(" ")
+            if last and known_last == last and _similar(first, known_first):
+                return name
+        return None
 
     def _armed_appositive(self, candidate: Candidate) -> bool:
         rest = candidate.sentence.text[candidate.end :]

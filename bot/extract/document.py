@@ -44,6 +44,7 @@ _TIME_TAIL_OFF = re.compile(r"\s*\d{1,2}[:.]\d{2}.*$")
 _YEARLESS_DATE_LINE = re.compile(
     r"^(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?|[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?)(?:,?\s+\d{1,2}[:.]\d{2}.*)?$"
 )
+_GLUED_TITLE = re.compile(r"\b((?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Lt|Sen|Rep|Gov)\.)(?=[A-Z][a-z])")  # "Dr.Omar"
 _GLUED_DATELINE = re.compile(r"(\d{4})([A-Z]{3,})")  # "Feb 27th 2020KABUL"
 # a transcript's speaker label: "MR. KIRBY:", "MODERATOR:", "SECRETARY BLINKEN:", "Q" (the questioner)
 _SPEAKER = re.compile(
@@ -70,7 +71,7 @@ def parse_document(key: str, text: str, path: str | None = None) -> Document:
     meta, body = split_front_matter(text)
     warnings = _front_matter_warnings(meta)
     lines = [_clean_markdown(line) for line in body.split("\n")]
-    header, paragraphs = _split_header(_paragraphs(lines))
+    header, paragraphs = _split_header([_GLUED_TITLE.sub(r"\1 ", p) for p in _paragraphs(lines)])
     paragraphs, dateline = _strip_dateline(paragraphs)
     paragraphs, speakers = _speaker_turns(paragraphs)
     paragraphs = _strip_trailer(paragraphs, meta.get("author") or header.author)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from functools import cache
@@ -10,8 +11,9 @@ from bot.extract import lexicon
 
 
 def fold(name: str) -> str:
-    """The comparison form of a name: case, apostrophes, dots and a leading "the" do not matter."""
-    text = name.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    """The comparison form of a name: case, accents, apostrophes, dots and a leading "the" do not matter."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     text = " ".join(text.split()).strip(" .,'\"")
     lowered = text.lower()
     if lowered.startswith("the "):

@@ -24,6 +24,7 @@ POSSESSIVE_NAME_PARTS = frozenset(
     {"people", "workers", "women", "children", "martyrs", "men", "nations", "saints"}
 )
 _CONNECTORS = frozenset({"of", "for"})
+_MODIFIER_TAILS = frozenset(_WORDS["modifier_tails"])
 _HYPHEN_MODIFIER = re.compile(r"^(?P<head>.+?)-(?P<tail>[a-z][a-z-]*)$")
 _PREFIX_MODIFIER = re.compile(r"^(?P<prefix>pro|anti|non|ex|post|pre)-(?P<head>[A-Z].*)$")
 _PARTICLE_NAME = re.compile(r"^(?:al|el|ad|as|ash|at|az|ar|an|ul)-[A-Z]", re.UNICODE)
@@ -132,6 +133,9 @@ def find_names(
         word = token.text
         if word == "." and current and current[-1][1] + "." in ABBREVIATED_TITLES:
             continue  # the dot of "Gen." or "Dr." inside a name
+        initial = current and _is_initial(current[-1][1]) and i + 1 < len(tokens)
+        if word == "." and initial and _is_name_word(tokens[i + 1]):
+            continue  # a middle initial: "Vassily A. Nebenzia"
         modifier = _modifier(token)
         if modifier is not None:
             close()
@@ -174,12 +178,26 @@ def find_names(
 def _modifier(token: Token) -> Modifier | None:
     word = token.text
     match = _HYPHEN_MODIFIER.match(word)
-    if match and match["head"][:1].isupper() and not _PARTICLE_NAME.match(word):
+    if (
+        match
+        and match["head"][:1].isupper()
+        and not _PARTICLE_NAME.match(word)
+        and _is_modifier_tail(match["tail"])
+    ):
         return Modifier(token.start, token.end, match["head"], match["tail"])
     match = _PREFIX_MODIFIER.match(word)
     if match:
         return Modifier(token.start, token.end, match["head"], match["prefix"])
     return None
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 1 and word.isupper()
+
+
+def _is_modifier_tail(tail: str) -> bool:
+    """ "Kremlin-aligned", "UN-brokered", "Moscow-based", "Qatar-style", but not the "sik" of "Won-sik"."""
+    return tail.endswith(("ed", "ing")) or tail in _MODIFIER_TAILS or "-" in tail
 
 
 def lowercase_vocabulary(texts: list[str]) -> frozenset[str]:

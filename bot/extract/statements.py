@@ -73,7 +73,7 @@ def find_quotes(
             turn_speaker = turns.get(sentence.paragraph)
             if turn_speaker and sentence.paragraph not in turn_paragraphs:
                 turn_paragraphs.add(sentence.paragraph)
-                quotes += _turn_statement(sentences, sentence.paragraph, turn_speaker, published)
+                quotes += _turn_statement(sentences, sentence.paragraph, turn_speaker, published, actors)
         occurrences = actors.in_sentence(sentence)
         found = _Sentence(sentence, doc, occurrences, actors, context, turns.get(sentence.paragraph))
         mentions = dates.get((sentence.paragraph, sentence.index), [])
@@ -95,10 +95,14 @@ def _fold(text: str) -> str:
 
 
 def _turn_statement(
-    sentences: list[Sentence], paragraph: int, speaker: str, published: PartialDate | None
+    sentences: list[Sentence], paragraph: int, speaker: str, published: PartialDate | None, actors: ActorIndex
 ) -> list[Quote]:
-    text = " ".join(s.text for s in sentences if s.paragraph == paragraph)
+    """A paragraph of a speaker's turn that speaks about someone: greetings and housekeeping are not."""
+    own = [s for s in sentences if s.paragraph == paragraph]
+    text = " ".join(s.text for s in own)
     if len(text.split()) < _TURN_MIN_WORDS or text.rstrip().endswith("?"):
+        return []
+    if not any(o.actor != speaker for s in own for o in actors.in_sentence(s)):
         return []
     return [Quote(speaker, "direct", text, published, paragraph, 0)]
 

@@ -81,20 +81,22 @@ MS. ROE:  Good afternoon.
 
 Q    Will the talks resume this week in Geneva?
 
-MS. ROE:  We expect the delegations to meet again in Geneva on Thursday to discuss the exchange of prisoners.
+MS. ROE:  We expect Russia and Ukraine to meet again in Geneva on Thursday to discuss the exchange of prisoners.
 
-And we remain committed to a lasting ceasefire along the whole front line.
+I hope everyone had a restful holiday with their families and friends.
+
+And we remain committed to helping the Red Cross reach every prisoner along the front line.
 
 Q    Thank you.
 """
 
 
-def test_a_transcript_turn_is_its_speakers_statement_and_the_questioner_never_speaks():
+def test_a_transcript_turn_speaking_of_someone_is_its_speakers_statement_the_questioner_never_speaks():
     extraction = _extract(TRANSCRIPT)
     statements = [(q.speaker, q.kind, q.text[:40]) for q in extraction.quotes]
     assert statements == [
-        ("Jane Roe", "direct", "We expect the delegations to meet again "),
-        ("Jane Roe", "direct", "And we remain committed to a lasting cea"),
+        ("Jane Roe", "direct", "We expect Russia and Ukraine to meet aga"),
+        ("Jane Roe", "direct", "And we remain committed to helping the R"),
     ]
     assert all(q.date == PartialDate(2024, 3, 3) for q in extraction.quotes)
     roe = next(a for a in extraction.actors if a.name == "Jane Roe")
