@@ -45,6 +45,7 @@ from bot.extract.roles import (
     appositive_after,
     appositive_before,
     is_honorific_only,
+    is_role_word,
     title_before,
 )
 
@@ -233,9 +234,11 @@ def _person_core(words: tuple[str, ...], gaz: Gazetteer) -> int:
     return count
 
 
-def _classify(sentence: Sentence, span: Span, gaz: Gazetteer) -> list[Candidate]:
+def _classify(
+    sentence: Sentence, span: Span, gaz: Gazetteer, people: list[tuple[int, int]]
+) -> list[Candidate]:
     """The candidate a span is, plus the acronyms and countries inside a title ("GNA Prime Minister …")."""
-    candidate = _classify_span(sentence, span, gaz)
+    candidate = _titled_person(sentence, span, people) or _classify_span(sentence, span, gaz)
     if candidate is None:
         return []
     extra: list[Candidate] = []
@@ -254,6 +257,27 @@ def _classify(sentence: Sentence, span: Span, gaz: Gazetteer) -> list[Candidate]
                 extra.append(Candidate(sentence, sub_span, category, name, position, position + len(word)))
             position += len(word)
     return [*extra, candidate]
+
+
+def _titled_person(sentence: Sentence, span: Span, people: list[tuple[int, int]]) -> Candidate | None:
+    """A title run into a name the model reads as a person: "NSC Coordinator for Strategic Communications"
+    + "John Kirby"."""
+    end = span.start + len(sentence.text[span.start : span.end].removesuffix("’s").removesuffix("'s"))
+    for start, entity_end in people:
+        if entity_end != end or not span.start < start:
+            continue
+        title = sentence.text[span.start : start].strip()
+        name = sentence.text[start:end]
+        before = title.split()[-1] if title else ""
+        if (
+            len(name.split()) < 2
+            or not any(is_role_word(w) for w in title.split())
+            or "-" in before  # "Abd-Rabbu" + "Mansour Hadi": the model cut a hyphenated name
+            or before.lower() in PARTICLES
+        ):
+            return None
+        return Candidate(sentence, span, "person", name, start, end, title=title)
+    return None
 
 
 def _classify_span(sentence: Sentence, span: Span, gaz: Gazetteer) -> Candidate | None:
@@ -401,10 +425,18 @@ def _definitions(sentence: Sentence, candidate: Candidate) -> str | None:
 
 class _Builder:
     def __init__(
-        self, sentences: list[Sentence], author: str | None, context: list[str], labels: list[str | None]
+        self,
+        sentences: list[Sentence],
+        author: str | None,
+        context: list[str],
+        labels: list[str | None],
+        entities: dict[str, str],
+        people: dict[tuple[int, int], list[tuple[int, int]]],
     ) -> None:
         self.sentences = [Sentence(0, i, line) for i, line in enumerate(context)] + sentences
         self.labels = labels
+        self.entities = entities
+        self.people = people
         self.gaz = gazetteer()
         self.authors = {fold(a) for a in re.split(r"\s+and\s+|,", author or "") if a.strip()}
         self.index = ActorIndex()
@@ -418,7 +450,8 @@ class _Builder:
         for sentence in self.sentences:
             spans, modifiers = find_names(sentence.text, vocabulary)
             self.index.modifiers[(sentence.paragraph, sentence.index)] = modifiers
-            found = [c for span in spans for c in _classify(sentence, span, self.gaz)]
+            people = self.people.get((sentence.paragraph, sentence.index), [])
+            found = [c for span in spans for c in _classify(sentence, span, self.gaz, people)]
             if sentence.paragraph == 0:  # a headline in title case is no evidence but for a person's name
                 found = [c for c in found if c.category == "person"]
             candidates += found
@@ -534,8 +567,10 @@ class _Builder:
             or span.possessive
             or bool(_SPEECH_AFTER.match(candidate.sentence.text[span.end :]))
         )
-        if marked and not span.sentence_initial and word.isalpha():
+        if marked and (candidate.title is not None or not span.sentence_initial) and word.isalpha():
             return self._new_actor(word, "person").name
+        if word.isalpha() and (kind := self.entities.get(word)) is not None:
+            return self._new_actor(word, kind).name  # the statistical model reads it as a name
         return None
 
     def _nearest_person(self, people: list[str], sentence: Sentence) -> str:
@@ -700,7 +735,11 @@ def find_actors(
     *,
     context: list[str] | None = None,
     labels: list[str | None] | None = None,
+    entities: dict[str, str] | None = None,
+    people: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
 ) -> ActorIndex:
     """All actors of a document with their aliases, roles and mentions. ``context``: the title and header
-    lines (names and roles, no mentions); ``labels``: a transcript's speaker label per paragraph."""
-    return _Builder(sentences, author, context or [], labels or []).build()
+    lines (names and roles, no mentions); ``labels``: a transcript's speaker label per paragraph;
+    ``entities``: single words the statistical model reads as a person or an organisation; ``people``:
+    (paragraph, sentence) -> where the model reads persons' names (paragraph 0: the context lines)."""
+    return _Builder(sentences, author, context or [], labels or [], entities or {}, people or {}).build()

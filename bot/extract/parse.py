@@ -2,12 +2,13 @@
 
 The rules that need to know who did what to whom (speakers of statements, what they said) read the
 dependency parse instead of guessing from word distance. The model is a package installed with the
-project (no download at run time); named-entity recognition is not loaded, the gazetteer and the name
-rules find actors.
+project (no download at run time). The gazetteer and the name rules find actors; the model's named
+entities only decide single unknown words ("with Putin", "controlled by Gazprom").
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
@@ -21,9 +22,32 @@ _BATCH = 64
 
 @cache
 def _pipeline() -> Language:
-    return spacy.load(MODEL, exclude=["ner"])
+    return spacy.load(MODEL)
 
 
 def parse(texts: Sequence[str]) -> list[Doc]:
     """One parsed :class:`Doc` per text, in order (each text is parsed on its own: one sentence each)."""
     return list(_pipeline().pipe(texts, batch_size=_BATCH))
+
+
+_ENTITY_KINDS = {"PERSON": "person"}
+
+
+def person_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character offsets of the names the model reads as persons."""
+    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+
+
+def single_word_entities(docs: Sequence[Doc]) -> dict[str, str]:
+    """Single-word names the model reads as a person, by its majority reading ("with Putin")."""
+    readings: dict[str, Counter[str]] = {}
+    for doc in docs:
+        for entity in doc.ents:
+            if len(entity) == 1:
+                readings.setdefault(entity.text, Counter())[entity.label_] += 1
+    kinds = {}
+    for word, counts in readings.items():
+        label, _ = counts.most_common(1)[0]
+        if label in _ENTITY_KINDS:
+            kinds[word] = _ENTITY_KINDS[label]
+    return kinds

@@ -61,6 +61,9 @@ def title_before(sentence: str, name_start: int, continuing: bool = False) -> st
     for token in reversed(tokens):
         word = token.text
         lower = word.lower()
+        if lower == "for" and taken and taken[-1][:1].isupper():
+            taken.append(word)  # "Coordinator for Strategic Communications", "Minister of State for …"
+            continue
         if lower in _STOP_BEFORE or (not word[:1].isalnum()):
             break
         is_title_word = is_role_word(word) or lower in ROLE_MODIFIERS
@@ -70,7 +73,7 @@ def title_before(sentence: str, name_start: int, continuing: bool = False) -> st
             taken.append(word)
             continue
         break
-    while taken and taken[-1].lower() == "of":
+    while taken and taken[-1].lower() in {"of", "for"}:
         taken.pop()
     if not taken or not (continuing or any(is_role_word(word) for word in taken)):
         return None
