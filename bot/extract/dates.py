@@ -268,7 +268,11 @@ _DAY_MONTH = re.compile(
     + rf"(?:(?i:the)\s+)?(?<![\w.,])(?:{_day('day0')}{_RANGE})?{_day('day')}\s+(?:(?i:of)\s+)?"
     + rf"{_MONTH}(?:,?\s+{_year('year')})?"
 )
-_MONTH_YEAR = re.compile(_PREFIX + _MONTH_QUALIFIER + rf"(?<!\w){_MONTH},?\s+{_year('year')}")
+_MONTH_YEAR = re.compile(
+    _PREFIX
+    + _MONTH_QUALIFIER
+    + rf"(?<!\w){_MONTH}(?:,?\s+{_year('year')}|\s+(?:(?i:of)\s+)?['’](?P<short_year>\d\d)(?!\w))"
+)
 _MONTH_ALONE = re.compile(_PREFIX + _MONTH_QUALIFIER + rf"(?<!\w)(?P<month>{_FULL_MONTH})(?!['’]s)")
 _YEAR_ALONE = re.compile(
     _PREFIX + _YEAR_QUALIFIER + _year("year") + rf"(?:[-–](?P<year2>(?:19|20)\d\d|\d\d){_END_NUMBER})?"
@@ -453,11 +457,13 @@ def _day_candidates(
 
 
 def _build_month_year(match: re.Match[str]) -> Iterator[_Candidate]:
+    """``March 2019``, ``August of ’23`` (a two-digit year is this century's)."""
+    year = int(match.group("year")) if match.group("year") else 2000 + int(match.group("short_year"))
     mention = _mention(
         match,
         _start(match),
         match.end(),
-        year=int(match.group("year")),
+        year=year,
         month=_month_number(match.group("month")),
         approximate=bool(match.group("qual")),
     )
@@ -612,6 +618,9 @@ _NEEDS: dict[Unit, Precision] = {
 _RANK: dict[Precision, int] = {"year": 0, "month": 1, "day": 2}
 
 
+_CHAIN_PARAGRAPHS = 2
+
+
 class DateResolver:
     """Resolves the date mentions of one document, read sentence by sentence in order."""
 
@@ -619,20 +628,33 @@ class DateResolver:
         self._published = published
         self._document_year = published.year if published is not None else default_year
         self._anchor: PartialDate | None = None
+        self._anchor_paragraph: int | None = None
         self._context: PartialDate | None = None
+        self._context_paragraph: int | None = None
+        self._paragraph: int | None = None
 
-    def resolve(self, sentence: str) -> list[DateMention]:
-        """The sentence's mentions with ``date`` filled in where possible; moves the anchor."""
+    def resolve(self, sentence: str, paragraph: int | None = None) -> list[DateMention]:
+        """The sentence's mentions with ``date`` filled in where possible; moves the anchor.
+
+        "Two days later" counts from a date at most ``_CHAIN_PARAGRAPHS`` paragraphs back (``paragraph``
+        given): a date further back belongs to another part of the story, so the mention stays unresolved.
+        """
         resolved: list[DateMention] = []
         first: PartialDate | None = None
+        last = self._anchor_paragraph
+        self._paragraph = paragraph
+        near = paragraph is None or last is None or paragraph - last <= _CHAIN_PARAGRAPHS
+        anchor = self._anchor if near else None
         for mention in find_dates(sentence):
-            date = self._date_for(mention, first or self._anchor)
+            date = self._date_for(mention, first or anchor)
             if date is not None and _anchors(mention, date):
                 first = first or date
                 self._context = date
+                self._context_paragraph = paragraph
             resolved.append(replace(mention, date=date))
         if first is not None:
             self._anchor = first
+            self._anchor_paragraph = paragraph
         return resolved
 
     def _date_for(self, mention: DateMention, anchor: PartialDate | None) -> PartialDate | None:
@@ -657,6 +679,8 @@ class DateResolver:
     def _year_for(self, month: int) -> int | None:
         """The year of a yearless month (see the module docstring)."""
         context, document = self._context, self._document_year
+        if context is not None and context.precision == "year" and self._context_paragraph != self._paragraph:
+            context = None  # "in 1987" two paragraphs back does not date "On July 28"
         if context is None:
             year = document
         elif document is None or context.year == document or context.month is None or month >= context.month:
@@ -681,9 +705,11 @@ def _anchors(mention: DateMention, date: PartialDate) -> bool:
 
 
 def _apply(offset: Offset, reference: PartialDate) -> PartialDate:
-    if offset.unit in {"day", "week"}:
-        days = offset.amount * (7 if offset.unit == "week" else 1)
-        return PartialDate.from_date(reference.first_day() + dt.timedelta(days=days))
+    if offset.unit == "day":
+        return PartialDate.from_date(reference.first_day() + dt.timedelta(days=offset.amount))
+    if offset.unit == "week":  # "last week", "a week later": a week is no day, only its month is sure
+        day = reference.first_day() + dt.timedelta(days=7 * offset.amount)
+        return PartialDate(day.year, day.month)
     if offset.unit == "weekday":
         return PartialDate.from_date(_weekday(reference.first_day(), offset))
     if offset.unit == "month":
@@ -720,10 +746,10 @@ def infer_default_year(texts: list[str]) -> int | None:
     Writers put a year on dates outside the story's year. So with explicitly yeared month
     dates, yearless months that all fall before the latest yeared month belong to the year
     after it ("November 2018" ... "February 16", "In March", "April 4" -> 2019); otherwise to
-    that year ("January 2020" ... "March 3" -> 2020). With only bare years, or a bare year later
-    than every yeared month, it is a guess: the latest year if it is also the last mentioned,
-    else ``None``. It misreads articles that put a year on some current-year dates ("April 8,
-    2019 ... In March" -> 2020).
+    that year ("January 2020" ... "March 3" -> 2020). A bare year later than every yeared month is
+    a guess: the latest year if it is also the last mentioned, else ``None``. Bare years alone
+    ("a border war in 1987") say nothing of the story's year: ``None``. It misreads articles that
+    put a year on some current-year dates ("April 8, 2019 ... In March" -> 2020).
     """
     mentions = [m for text in texts for m in find_dates(text) if m.offset is None]
     yeared = [(m.year, m.month) for m in mentions if m.year is not None and m.month is not None]
@@ -735,6 +761,8 @@ def infer_default_year(texts: list[str]) -> int | None:
         yearless = [m.month for m in mentions if m.year is None and m.month is not None]
         moved_on = bool(yearless) and all(month < latest_month for month in yearless)
         return latest_year + 1 if moved_on else latest_year
+    if not yeared:
+        return None  # only bare years ("in 1987"): historical, no evidence of the story's year
     return years[-1] if years[-1] == max(years) else None
 
 

@@ -30,7 +30,7 @@ def extract(document: Document) -> Extraction:
     )
     default_year = None if document.published else infer_default_year([s.text for s in sentences])
     resolver = DateResolver(published=document.published, default_year=default_year)
-    dates = {(s.paragraph, s.index): resolver.resolve(s.text) for s in sentences}
+    dates = {(s.paragraph, s.index): resolver.resolve(s.text, s.paragraph) for s in sentences}
     find_relations(sentences, actors)
     add_apposition_roles(sentences, docs, actors)
     return Extraction(

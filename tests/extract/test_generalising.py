@@ -81,7 +81,7 @@ MS. ROE:  Good afternoon.
 
 Q    Will the talks resume this week in Geneva?
 
-MS. ROE:  We expect Russia and Ukraine to meet again in Geneva on Thursday to discuss the exchange of prisoners.
+MS. ROE:  We expect Russia and Ukraine to meet again in Geneva on Thursday to discuss a prisoner swap.
 
 I hope everyone had a restful holiday with their families and friends.
 
@@ -197,3 +197,31 @@ def test_an_apposition_gives_the_role(sentence, name, role):
 def test_a_bare_title_is_not_an_actor():
     text = "The President met the Foreign Minister and the President of Niger in Abuja on Monday.\n"
     assert [a.name for a in _extract(text).actors if a.kind == "person"] == []
+
+
+# --- dates --------------------------------------------------------------------------------------------------
+
+
+def _event_dates(text: str) -> list[str]:
+    return [e.date.iso() for e in _extract(text).events]
+
+
+def test_an_apostrophe_year_is_this_centurys():
+    assert _event_dates("The leaders met at Camp David back in August of ’23.\n") == ["2023-08"]
+
+
+def test_a_week_is_no_day_only_its_month():
+    text = "---\npublished: 2023-07-30\n---\nThe guards overthrew the president last week in a coup.\n"
+    assert _event_dates(text) == ["2023-07"]
+
+
+def test_later_counts_only_from_a_date_nearby():
+    near = "On April 8, 2019, the offensive began.\n\nThree days later, Haftar flew to Moscow.\n"
+    assert _event_dates(near) == ["2019-04-08", "2019-04-11"]
+    far = "On April 8, 2019, the offensive began.\n\n" + "Fighting went on.\n\n" * 3
+    assert _event_dates(far + "Two days later, the minister flew to Moscow.\n") == ["2019-04-08"]
+
+
+def test_a_historical_year_does_not_date_the_story():
+    text = "The last border war was in 1987.\n\nOn July 28, both sides agreed to a ceasefire.\n"
+    assert _event_dates(text) == ["1987"]
