@@ -180,22 +180,22 @@ class _Sentence:
 
     def _subject(self, verb: Token) -> Token | None:
         head = verb
-        for _ in range(3):
+        for _ in range(4):
             subjects = [c for c in head.children if c.dep_ in {"nsubj", "csubj"}]
             if subjects:
                 return subjects[0]
             if any(c.dep_ == "nsubjpass" for c in head.children):
                 return None  # "it was reported that …": no speaker
-            if head.dep_ not in {"conj", "xcomp", "advcl"} or head.head is head:
+            if head.dep_ not in {"conj", "xcomp", "advcl", "pcomp", "prep"} or head.head is head:
                 return None
-            head = head.head  # "They insisted … and said", "adding that …"
+            head = head.head  # "They insisted … and said", "adding that …", "added urgency by warning"
         return None
 
     def _speaker(self, verb: Token) -> str | None:
         subject = self._subject(verb)
         inverted = self._after_verb_actor(verb)
         if subject is None:
-            return inverted
+            return inverted or self._opening_actor(verb)
         word = subject.text.lower()
         if subject.pos_ == "PRON":
             if inverted and subject.i < verb.i and subject.dep_ != "nsubj":
@@ -204,6 +204,17 @@ class _Sentence:
         if inverted and subject.i > verb.i:
             return inverted
         return self._actor_of_phrase(subject)
+
+    def _opening_actor(self, verb: Token) -> str | None:
+        """Where the parse found no subject at all, the actor the sentence opens with ("President Trump
+        added urgency by warning that …"), unless the verb is passive or another actor comes between."""
+        if any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children):
+            return None
+        opening = [o for o in self.occurrences if o.end <= verb.idx]
+        first_words = self.sentence.text[: opening[0].start].split() if opening else []
+        if not opening or len(first_words) > 2 or any(o.actor != opening[0].actor for o in opening):
+            return None
+        return opening[0].actor
 
     def _after_verb_actor(self, verb: Token) -> str | None:
         """ "“…,” said Nigeria's President Bola Tinubu": the speaker follows the verb right after a quote."""
@@ -240,9 +251,11 @@ class _Sentence:
         lemma = head.lemma_.lower()
         if lemma in _UNNAMED:
             return None
-        if lemma in _COLLECTIVE:
+        if lemma in _COLLECTIVE:  # "members of the Council", "a report by the Committee", "a … report"
             for child in head.children:
-                if child.dep_ == "prep" and child.lower_ == "of":
+                if child.dep_ == "compound" and (found := self._actor_at(child)) is not None:
+                    return found
+                if child.dep_ == "prep" and child.lower_ in {"of", "by", "from"}:
                     for pobj in child.children:
                         if (found := self._actor_of_phrase(pobj)) is not None:
                             return found

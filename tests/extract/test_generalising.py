@@ -170,6 +170,20 @@ def test_a_statement_the_text_does_not_date_stays_undated():
     assert quote.date is None
 
 
+def test_a_report_speaks_for_its_author_and_later_as_it():
+    text = (
+        "Last week a report by the Foreign Affairs Committee charged the government with neglecting Mali.\n\n"
+        "It lamented the early withdrawal of British troops from Mali in 2022.\n"
+    )
+    assert {s[0] for s in _statements(text)} == {"Foreign Affairs Committee"}
+    assert len(_statements(text)) == 2
+
+
+def test_a_warning_after_by_belongs_to_the_sentences_subject():
+    text = "President Trump added urgency by warning that tariff talks with both would not proceed.\n"
+    assert _speaker_of(text, "tariff talks") == "Trump"
+
+
 # --- roles and actors ---------------------------------------------------------------------------------------
 
 
