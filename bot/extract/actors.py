@@ -37,6 +37,7 @@ from bot.extract.names import (
     is_acronym,
     lowercase_vocabulary,
 )
+from bot.extract.parse import Entity
 from bot.extract.roles import (
     HONORIFICS,
     ROLE_MODIFIERS,
@@ -152,6 +153,8 @@ _NOT_ACRONYMS = frozenset(
     }
 )
 _SPELLING_SIMILARITY = 0.8  # "mohammmed"/"mohamed" 0.88; "raul"/"fidel" 0.22
+# the model's labels that it rarely gives a person's name (it does confuse names with ORG and GPE)
+_NOT_PERSON_LABELS = frozenset({"EVENT", "NORP", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE", "LOC", "FAC"})
 _MONARCHS = frozenset(_WORDS["monarch_titles"])
 _NOT_TURN_SPEAKERS = frozenset(_WORDS["transcript_non_speakers"])
 _KNOWN_AS = re.compile(
@@ -234,12 +237,10 @@ def _person_core(words: tuple[str, ...], gaz: Gazetteer) -> int:
     return count
 
 
-def _classify(
-    sentence: Sentence, span: Span, gaz: Gazetteer, people: list[tuple[int, int]]
-) -> list[Candidate]:
+def _classify(sentence: Sentence, span: Span, gaz: Gazetteer, named: list[Entity]) -> list[Candidate]:
     """The candidate a span is, plus the acronyms and countries inside a title ("GNA Prime Minister …")."""
-    candidate = _titled_person(sentence, span, people) or _classify_span(sentence, span, gaz)
-    if candidate is None:
+    candidate = _titled_person(sentence, span, named) or _classify_span(sentence, span, gaz)
+    if candidate is None or _not_a_person(candidate, named):
         return []
     extra: list[Candidate] = []
     if candidate.title:
@@ -259,12 +260,21 @@ def _classify(
     return [*extra, candidate]
 
 
-def _titled_person(sentence: Sentence, span: Span, people: list[tuple[int, int]]) -> Candidate | None:
+def _not_a_person(candidate: Candidate, named: list[Entity]) -> bool:
+    """Two capitalised words with no title are a person by default; not when the model reads them as
+    something else ("Black Friday", "Social Security", "East African", "Great Lakes")."""
+    if candidate.category != "person" or candidate.title:
+        return False
+    covering = [label for start, end, label in named if start <= candidate.start and candidate.end <= end]
+    return bool(covering) and all(label in _NOT_PERSON_LABELS for label in covering)
+
+
+def _titled_person(sentence: Sentence, span: Span, named: list[Entity]) -> Candidate | None:
     """A title run into a name the model reads as a person: "NSC Coordinator for Strategic Communications"
     + "John Kirby"."""
     end = span.start + len(sentence.text[span.start : span.end].removesuffix("’s").removesuffix("'s"))
-    for start, entity_end in people:
-        if entity_end != end or not span.start < start:
+    for start, entity_end, label in named:
+        if label != "PERSON" or entity_end != end or not span.start < start:
             continue
         title = sentence.text[span.start : start].strip()
         name = sentence.text[start:end]
@@ -359,7 +369,7 @@ def _only_a_title(words: tuple[str, ...], gaz: Gazetteer) -> bool:
         lower = word.lower().rstrip(".").removesuffix("’s").removesuffix("'s")
         if lower in ORG_HEADS:
             return False
-        if lower in HONORIFICS or lower in ROLE_NOUNS or lower in ROLE_MODIFIERS:
+        if {lower, lower.removesuffix("s")} & (HONORIFICS | ROLE_NOUNS | ROLE_MODIFIERS):
             titled = True
         elif not (lower in {"of", "the", "for"} or gaz.country(word) or fold(word) in gaz.demonyms):
             return False
@@ -431,12 +441,12 @@ class _Builder:
         context: list[str],
         labels: list[str | None],
         entities: dict[str, str],
-        people: dict[tuple[int, int], list[tuple[int, int]]],
+        named: dict[tuple[int, int], list[Entity]],
     ) -> None:
         self.sentences = [Sentence(0, i, line) for i, line in enumerate(context)] + sentences
         self.labels = labels
         self.entities = entities
-        self.people = people
+        self.named = named
         self.gaz = gazetteer()
         self.authors = {fold(a) for a in re.split(r"\s+and\s+|,", author or "") if a.strip()}
         self.index = ActorIndex()
@@ -450,8 +460,8 @@ class _Builder:
         for sentence in self.sentences:
             spans, modifiers = find_names(sentence.text, vocabulary)
             self.index.modifiers[(sentence.paragraph, sentence.index)] = modifiers
-            people = self.people.get((sentence.paragraph, sentence.index), [])
-            found = [c for span in spans for c in _classify(sentence, span, self.gaz, people)]
+            named = self.named.get((sentence.paragraph, sentence.index), [])
+            found = [c for span in spans for c in _classify(sentence, span, self.gaz, named)]
             if sentence.paragraph == 0:  # a headline in title case is no evidence but for a person's name
                 found = [c for c in found if c.category == "person"]
             candidates += found
@@ -557,6 +567,9 @@ class _Builder:
         )
         if people:
             return people[0] if len(people) == 1 else self._nearest_person(people, candidate.sentence)
+        given = [name for key, name in self.person_keys.items() if key.split()[0] == fold(word)]
+        if len(given) == 1 and " " in given[0]:
+            return given[0]  # "Hi, John" is John Kirby; "Advisor Shin" is Shin Won-sik (family name first)
         if fold(word) in self.authors:
             return None
         if candidate.category == "acronym":
@@ -736,10 +749,10 @@ def find_actors(
     context: list[str] | None = None,
     labels: list[str | None] | None = None,
     entities: dict[str, str] | None = None,
-    people: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
+    named: dict[tuple[int, int], list[Entity]] | None = None,
 ) -> ActorIndex:
     """All actors of a document with their aliases, roles and mentions. ``context``: the title and header
     lines (names and roles, no mentions); ``labels``: a transcript's speaker label per paragraph;
-    ``entities``: single words the statistical model reads as a person or an organisation; ``people``:
-    (paragraph, sentence) -> where the model reads persons' names (paragraph 0: the context lines)."""
-    return _Builder(sentences, author, context or [], labels or [], entities or {}, people or {}).build()
+    ``entities``: single words the statistical model reads as a person; ``named``: (paragraph, sentence)
+    -> the model's named entities there (paragraph 0: the context lines)."""
+    return _Builder(sentences, author, context or [], labels or [], entities or {}, named or {}).build()

@@ -33,9 +33,12 @@ def parse(texts: Sequence[str]) -> list[Doc]:
 _ENTITY_KINDS = {"PERSON": "person"}
 
 
-def person_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Character offsets of the names the model reads as persons."""
-    return [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+Entity = tuple[int, int, str]  # start, end (characters), the model's label ("PERSON", "NORP", "EVENT" …)
+
+
+def entity_spans(doc: Doc) -> list[Entity]:
+    """The named entities the model reads in a sentence."""
+    return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
 def single_word_entities(docs: Sequence[Doc]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from bot.extract.actors import add_apposition_roles, find_actors
 from bot.extract.dates import DateResolver, infer_default_year
 from bot.extract.events import find_events
 from bot.extract.model import Document, Extraction
-from bot.extract.parse import parse, person_spans, single_word_entities
+from bot.extract.parse import entity_spans, parse, single_word_entities
 from bot.extract.relations import find_relations
 from bot.extract.segment import sentences_of
 from bot.extract.statements import find_quotes
@@ -18,15 +18,15 @@ EXTRACTOR_VERSION = 4
 def extract(document: Document) -> Extraction:
     sentences = sentences_of(document.paragraphs)
     docs = parse([s.text for s in sentences])
-    people = {(s.paragraph, s.index): person_spans(doc) for s, doc in zip(sentences, docs, strict=True)}
-    people |= {(0, i): person_spans(doc) for i, doc in enumerate(parse(document.context))}
+    named = {(s.paragraph, s.index): entity_spans(doc) for s, doc in zip(sentences, docs, strict=True)}
+    named |= {(0, i): entity_spans(doc) for i, doc in enumerate(parse(document.context))}
     actors = find_actors(
         sentences,
         document.author,
         context=document.context,
         labels=document.speakers,
         entities=single_word_entities(docs),
-        people=people,
+        named=named,
     )
     default_year = None if document.published else infer_default_year([s.text for s in sentences])
     resolver = DateResolver(published=document.published, default_year=default_year)
