@@ -26,14 +26,17 @@ from bot.extract import lexicon
 from bot.extract.actors import ActorIndex, Occurrence
 from bot.extract.dates import DateMention
 from bot.extract.model import PartialDate, Quote, Sentence
+from bot.extract.roles import is_role_word
 
 _WORDS = lexicon.load("attribution")
 _MIN_WORDS: int = _WORDS["min_quote_words"]
 _SAY_LEMMAS = frozenset(_WORDS["say_lemmas"])  # the reported words follow in a clause
 _ACT_LEMMAS = frozenset(_WORDS["act_lemmas"])  # the verb and its object are the statement
 _COLLECTIVE = frozenset(_WORDS["collective_heads"])  # "members of X", "leaders of X": X speaks
+_COLLECTIVE_PLURAL = frozenset(_WORDS["collective_plural_heads"])  # "ECOWAS leaders", not "the AFC leader"
 _UNNAMED = frozenset(_WORDS["unnamed_heads"])  # "officials", "a source": nobody we can name
 _TURN_MIN_WORDS: int = _WORDS["transcript_min_words"]
+_SPEECH_OBJECTS = frozenset(_WORDS["speech_objects"])  # "maintained his belief that …"
 _QUOTED = re.compile(r"“[^”]+”?|\"[^\"]+\"?|«[^»]+»?")
 _CONTENT_END = re.compile(r",[\"”]?\s+(?:while|but|whereas|although|though|even\s+as)\b|;\s|\s[—–]\s")
 _FIRST_PERSON = frozenset({"i", "we"})
@@ -251,7 +254,8 @@ class _Sentence:
         lemma = head.lemma_.lower()
         if lemma in _UNNAMED:
             return None
-        if lemma in _COLLECTIVE:  # "members of the Council", "a report by the Committee", "a … report"
+        plural = head.tag_ in {"NNS", "NNPS"} and lemma in _COLLECTIVE_PLURAL
+        if lemma in _COLLECTIVE or plural:  # "members of the Council", "a report by the Committee"
             for child in head.children:
                 if child.dep_ == "compound" and (found := self._actor_at(child)) is not None:
                     return found
@@ -260,6 +264,8 @@ class _Sentence:
                         if (found := self._actor_of_phrase(pobj)) is not None:
                             return found
             return None
+        if is_role_word(head.text):  # "the M23/AFC leader": the person the text gives that role, if known
+            return self._person_with_role(head)
         for child in head.children:  # "Bola Tinubu" under a title head, "Russia and Turkey"
             if child.dep_ in {"compound", "appos", "conj", "nmod"} and (found := self._actor_at(child)):
                 return found
@@ -269,6 +275,24 @@ class _Sentence:
         if people:
             return people[0].actor
         return inside[0].actor if len(inside) == 1 and head.pos_ == "PROPN" else None
+
+    def _person_with_role(self, head: Token) -> str | None:
+        """The one person whose role has this title and names the body the phrase names ("leader" + AFC)."""
+        bodies = {self._actor_at(t) for t in head.subtree if t.i != head.i} - {None}
+        noun = head.lemma_.lower()
+        found = []
+        for actor in self.actors.actors.values():
+            role = (actor.role or "").lower()
+            if actor.kind != "person" or not re.search(rf"\b{re.escape(noun)}\b", role):
+                continue
+            named = {a for a in bodies if a and any(f.lower() in role for f in self._forms(a))}
+            if named or not bodies:
+                found.append(actor.name)
+        return found[0] if len(found) == 1 else None
+
+    def _forms(self, name: str) -> list[str]:
+        actor = self.actors.actors[name]
+        return [actor.name, *actor.aliases]
 
     def _actor_at(self, token: Token) -> str | None:
         for occurrence in self.occurrences:
@@ -318,13 +342,25 @@ class _Sentence:
             clause = clauses[0]
             tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause)]
             return self._span(tokens) if tokens else None
-        if lemma in _ACT_LEMMAS:
+        objects = [c for c in verb.children if c.dep_ == "dobj" and self._is_said(c)]
+        spoke_of = lemma == "speak" and any(
+            c.dep_ == "prep" and c.lower_ in {"of", "about"} for c in verb.children
+        )
+        if lemma in _ACT_LEMMAS or (lemma in _SAY_LEMMAS and objects) or spoke_of:
+            # "condemned the attack", "maintained his belief that …", "noted “good results”", "spoke of …"
             subject = self._subject(verb)
             skip = set(subject.subtree) if subject is not None else set()
             tokens = [t for t in verb.subtree if t.i >= verb.i and t not in skip]
             tokens = _cut_at_coordinated_clause(tokens, verb)
             return self._span(tokens) if len(tokens) > 1 else None
         return None
+
+    def _is_said(self, noun: Token) -> bool:
+        """An object that carries words: "his belief that …", "“good results”" (not "communications")."""
+        if noun.lemma_.lower() in _SPEECH_OBJECTS:
+            return True
+        start, end = self._span(list(noun.subtree))
+        return any(start <= q_start < end for q_start, _ in self.quotes)
 
     def _span(self, tokens: list[Token]) -> tuple[int, int]:
         return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)

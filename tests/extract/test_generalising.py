@@ -184,6 +184,20 @@ def test_a_warning_after_by_belongs_to_the_sentences_subject():
     assert _speaker_of(text, "tariff talks") == "Trump"
 
 
+def test_a_belief_maintained_is_a_statement_communications_maintained_are_not():
+    said = "Scott Bessent maintained his belief that the invasion of Ukraine was illegal.\n"
+    assert _speaker_of(said, "invasion of Ukraine was illegal") == "Scott Bessent"
+    assert _statements("Russia has maintained regular backchannel communications with the rebels.\n") == []
+
+
+def test_a_leader_named_by_title_is_the_person_with_that_role():
+    text = (
+        "Corneille Nangaa, the leader of the Alliance Fleuve Congo (AFC), visited Goma on Monday.\n\n"
+        "The AFC leader said the rebel movement is still open to direct dialogue with Kinshasa.\n"
+    )
+    assert _speaker_of(text, "still open to direct dialogue") == "Corneille Nangaa"
+
+
 # --- roles and actors ---------------------------------------------------------------------------------------
 
 
