@@ -74,13 +74,14 @@ def _runner(name: str) -> Command:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.ingest import find_articles, ingest
+    """Every file is reported: stored ones on stdout, refused ones on stderr (exit code 1 if any)."""
+    from bot.ingest import ingest
 
-    if not find_articles(args.paths):
+    report = ingest(args.paths, settings.db_path)
+    if not report.results and not report.refused:
         print(f"error: no *.txt or *.md articles in {' '.join(map(str, args.paths))}", file=sys.stderr)
         return 1
-    report = ingest(args.paths, settings.db_path)
-    width = max(len(result.key) for result in report.results)
+    width = max([len(result.key) for result in report.results], default=0)
     for result in report.results:
         counts = result.counts
         detail = (
@@ -89,9 +90,11 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             else f"{counts.actors} actors, {counts.events} events, {counts.quotes} quotes"
         )
         print(f"{result.status:<10} {result.key:<{width}}  {detail}")
+    for refusal in report.refused:
+        print(f"error: refused {refusal}", file=sys.stderr)
     summary = ", ".join(f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged"))
-    print(f"{summary} → {report.db_path}")
-    return 0
+    print(f"{summary}, {len(report.refused)} refused → {report.db_path}")
+    return 1 if report.refused else 0
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:

@@ -36,6 +36,7 @@ from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = REPO / "data" / "articles"
+SEED_ARTICLE = ARTICLES / "russia-mediation-goals-in-libya.txt"
 
 
 def _pipeline_missing() -> str | None:

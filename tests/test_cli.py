@@ -50,7 +50,7 @@ def test_ingest_reports_each_file(articles: Path, tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["added", "moscow", "4", "actors,", "1", "events,", "0", "quotes"]
     assert out[1].split() == ["added", "offensive", "3", "actors,", "2", "events,", "1", "quotes"]
-    assert out[2] == f"2 added, 0 updated, 0 unchanged → {path}"
+    assert out[2] == f"2 added, 0 updated, 0 unchanged, 0 refused → {path}"
     assert main(["ingest", str(articles / "moscow.md"), "--db", str(path)]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("unchanged  moscow")
     assert_healthy(path)
@@ -64,15 +64,18 @@ def test_ingest_uses_the_configured_store_by_default(
     assert (tmp_path / "configured.db").exists()
 
 
-def test_a_refused_file_is_one_error_line(
+def test_every_refused_file_is_one_error_line_and_the_exit_code_is_1(
     articles: Path, db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (articles / "broken.txt").write_bytes(b"\xff\xfe\xfa not text")
+    (articles / "empty.md").write_bytes(b"")
     assert main(["ingest", str(articles), "--db", str(db)]) == 1
     captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.count("\n") == 1
-    assert captured.err.startswith(f"error: refused {articles / 'broken.txt'}: ")
+    assert captured.err.splitlines() == [
+        f"error: refused {articles / 'broken.txt'}: UTF-16 text; save it as UTF-8",
+        f"error: refused {articles / 'empty.md'}: the file is empty",
+    ]
+    assert captured.out.splitlines()[-1] == f"0 added, 0 updated, 2 unchanged, 2 refused → {db}"
 
 
 def test_ingest_of_a_folder_without_articles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -26,7 +27,7 @@ from bot.playground import (
 from bot.standin import Attachment, Message, StandIn, User
 from tests.standin.bots import make_bot
 from tests.standin_fixtures import run_bot
-from tests.store_fixtures import ARTICLES, PIPELINE_MISSING, REPO
+from tests.store_fixtures import ARTICLES, PIPELINE_MISSING, REPO, SEED_ARTICLE
 
 PLAYGROUND_TIMEOUT = 120
 SCRIPT = "/actor name:Haftar\n/quote speaker:Kortunov\n/help\n/source article:War and Peace\n/nothing\n"
@@ -48,8 +49,15 @@ BRIEFING = {
 SEARCH = {"name": "search", "options": [{"type": 3, "name": "text", "required": True}]}
 
 
-def play(script: str, db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BRIEFING_DB": str(db_path), "DISCORD_TOKEN": ""}  # "" also overrides a .env
+def play(
+    script: str, db_path: Path, *args: str, articles: Path = ARTICLES
+) -> subprocess.CompletedProcess[str]:
+    env = {  # DISCORD_TOKEN "" also overrides a .env
+        **os.environ,
+        "BRIEFING_DB": str(db_path),
+        "BRIEFING_ARTICLES": str(articles),
+        "DISCORD_TOKEN": "",
+    }
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=script,
@@ -126,6 +134,25 @@ def test_playground_keeps_logs_quiet(session: subprocess.CompletedProcess[str]) 
 
 def test_make_run_without_a_token_starts_the_playground(db_path: Path) -> None:
     assert "┌ What I know" in play("/help\n", db_path).stdout
+
+
+def test_start_up_skips_every_bad_article_file_names_each_and_starts(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(SEED_ARTICLE, folder)
+    bad = {
+        "empty.txt": (b"", "the file is empty"),
+        "latin1.md": ("Caf\xe9".encode("latin-1"), "not UTF-8 text (byte 0xe9 at offset 3)"),
+        "zip.txt": (b"PK\x03\x04\x00\x00", "binary file (contains NUL bytes), not an article"),
+    }
+    for name, (content, _) in bad.items():
+        (folder / name).write_bytes(content)
+    session = play("/actor name:Haftar\n", tmp_path / "new.db", "playground", articles=folder)
+    assert session.returncode == 0, session.stderr
+    skipped = [line for line in session.stderr.splitlines() if line.startswith("skipped ")]
+    assert skipped == [f"skipped {folder / name}: {reason}" for name, (_, reason) in sorted(bad.items())]
+    assert "3 article files skipped; the bot starts with the others." in session.stderr
+    assert "Khalifa Haftar" in answer_to(session, "/actor name:Haftar")
 
 
 # -- lines in, answers out, in-process with a small demo bot ----------------------------------------------
