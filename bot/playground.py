@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager, closing
+from contextlib import closing
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,17 +27,17 @@ import discord
 
 from bot.client import BriefingBot
 from bot.config import Settings
-from bot.discord_api import apply_api_base
 from bot.standin import InteractionResult, Message, StandIn
 from bot.standin.limits import CHAT_INPUT, SUB_COMMAND, SUB_COMMAND_GROUP
 from bot.standin.options import BOOLEAN, CHANNEL, INTEGER, MENTIONABLE, NUMBER, ROLE, STRING, USER
+from bot.standin.testing import run_bot
 
 Json = dict[str, Any]
 
 MANAGE_GUILD = 1 << 5
 CHAT_WAIT = 2.0  # seconds to wait for the bot to answer a chat line
 RESPONSE_TIMEOUT = 15.0  # seconds a command may take (charts are slow on a cold start)
-GUILD_READY_TIMEOUT = 0.1  # discord.py waits this long for more guilds before READY (default 2 s)
+READY_TIMEOUT = 60.0  # seconds the bot may take to connect (a cold start on a busy machine)
 EXAMPLES = (
     "/actor name:Haftar",
     "/timeline from:2019-04-01",
@@ -415,28 +415,6 @@ async def stdin_lines(stream: TextIO) -> AsyncIterator[str]:
         yield line
 
 
-@asynccontextmanager
-async def connected(bot: BriefingBot, standin: StandIn) -> AsyncIterator[None]:
-    """The bot logged in to the stand-in, its commands synced there, connected and ready; closed after."""
-    apply_api_base(standin.api_base)
-    bot._connection.guild_ready_timeout = GUILD_READY_TIMEOUT  # no public setting on BriefingBot
-    connect: asyncio.Task[None] | None = None
-    try:
-        await bot.login(standin.config.token)
-        connect = asyncio.create_task(bot.connect())
-        ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait({connect, ready}, return_when=asyncio.FIRST_COMPLETED)
-        if connect.done():
-            ready.cancel()
-            connect.result()
-            raise RuntimeError("the bot stopped before it was ready")
-        yield
-    finally:
-        await bot.close()
-        if connect is not None:
-            await asyncio.gather(connect, return_exceptions=True)
-
-
 def playground_settings(settings: Settings, standin: StandIn, db_path: Path) -> Settings:
     """The user's settings pointed at the stand-in: its token and URL, one shard, global commands."""
     return dataclasses.replace(
@@ -461,7 +439,7 @@ async def run_playground(settings: Settings) -> int:
         async with StandIn(response_timeout=RESPONSE_TIMEOUT) as standin:
             playground = Playground(standin, sys.stdout)
             bot = BriefingBot(playground_settings(settings, standin, db_path))
-            async with connected(bot, standin):
+            async with run_bot(bot, standin, timeout=READY_TIMEOUT):
                 playground.say(usage_banner(playground))
                 await playground.repl(stdin_lines(sys.stdin), interactive=sys.stdin.isatty())
     return 0

@@ -9,7 +9,7 @@ import pytest
 from bot.ingest import ingest
 from tests.store_fixtures import assert_healthy, dump
 
-SEED = Path(__file__).resolve().parent.parent / "data" / "articles" / "russia-mediation-goals-in-libya.txt"
+SEED = Path(__file__).resolve().parent / "seed_articles" / "russia-mediation-goals-in-libya.txt"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""/actor and /actors end to end: the real bot on the stand-in, over a store built from data/articles."""
+"""/actor and /actors end to end: the real bot on the stand-in, over a store built from the seed article."""
 
 from __future__ import annotations
 
