@@ -28,4 +28,4 @@ bench: $(INSTALLED)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) data/briefing.db data/briefing.db-wal data/briefing.db-shm
+	rm -rf $(VENV) data/briefing.db data/briefing.db-wal data/briefing.db-shm data/playground

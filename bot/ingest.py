@@ -354,11 +354,19 @@ def _timestamp(seconds: float) -> str:
 # -- at start -------------------------------------------------------------------------------------------
 
 
-def ensure_store(settings: Settings) -> tuple[Refusal, ...]:
+@dataclass(frozen=True)
+class StoreCheck:
+    """The files refused (now or, unchanged since, at the last check) and what this check changed."""
+
+    refused: tuple[Refusal, ...] = ()
+    changed: tuple[FileResult, ...] = ()  # added, updated, removed or duplicate; empty when it was current
+
+
+def ensure_store(settings: Settings) -> StoreCheck:
     """Build or refresh the store from ``settings.articles_dir`` when the folder changed since the last
-    check (a file added, removed or touched) or the extractor is new, and return the files refused (now or,
-    unchanged since, at the last check): the bot starts with the rest. A file at the store path that is
-    not a usable SQLite store raises :class:`StoreError` and is left untouched."""
+    check (a file added, removed or touched) or the extractor is new. Refused files are reported, never
+    fatal: the bot starts with the rest. A file at the store path that is not a usable SQLite store raises
+    :class:`StoreError` and is left untouched."""
     db_path, articles_dir = settings.db_path, settings.articles_dir
     if not articles_dir.is_dir():
         if not db_path.exists():
@@ -366,20 +374,20 @@ def ensure_store(settings: Settings) -> tuple[Refusal, ...]:
                 f"{db_path}: no store, and no articles directory {articles_dir} to build it from"
             )
         _stored_fingerprints(db_path)  # still refuse a damaged store
-        return ()
+        return StoreCheck()
     pipeline = default_pipeline()
     snapshot = _snapshot(articles_dir, pipeline.version)
     last = _last_snapshot(db_path)
     if last is not None and last[0] == snapshot:
-        return last[1]
+        return StoreCheck(last[1])
     report = ingest([articles_dir], db_path, pipeline, prune_under=articles_dir)
-    for result in report.results:
-        if result.status != "unchanged":
-            log.info("store: %s %s", result.status, result.key)
+    changed = tuple(result for result in report.results if result.status != "unchanged")
+    for result in changed:
+        log.info("store: %s %s", result.status, result.key)
     with closing(connect(db_path)) as conn, transaction(conn):
         refusals = [[r.path, r.reason] for r in report.refused]
         set_meta(conn, SNAPSHOT_META, json.dumps({"files": snapshot, "refused": refusals}))
-    return report.refused
+    return StoreCheck(report.refused, changed)
 
 
 def _snapshot(articles_dir: Path, version: str) -> list[object]:

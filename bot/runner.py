@@ -38,7 +38,7 @@ def run(settings: Settings) -> int:
 
 def prepare_store(settings: Settings) -> None:
     """Bring the store up to date; name each refused article file on stderr, one line each."""
-    refused = ensure_store(settings)
+    refused = ensure_store(settings).refused
     if refused:
         print(refused_summary(refused), file=sys.stderr, flush=True)
 

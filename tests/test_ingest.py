@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.extract.model import Document, Extraction
-from bot.ingest import IngestReport, Pipeline, ensure_store, find_articles, ingest
+from bot.ingest import IngestReport, Pipeline, StoreCheck, ensure_store, find_articles, ingest
 from bot.store import StoreError
 from tests.store_fixtures import FAKE_PIPELINE, assert_healthy, dump, fake_extract
 
@@ -373,7 +373,7 @@ def test_a_store_locked_by_another_writer_fails_cleanly(
 def test_ensure_store_starts_with_the_good_files_and_names_the_bad_ones(articles: Path, db: Path) -> None:
     for name, content, _ in BAD_FILES[:3]:
         (articles / name).write_bytes(content)
-    refused = ensure_store(settings_for(db, articles))
+    refused = ensure_store(settings_for(db, articles)).refused
     assert sorted(Path(r.path).name for r in refused) == sorted(name for name, _, _ in BAD_FILES[:3])
     assert count(db, "documents") == 2
 
@@ -387,14 +387,14 @@ def test_a_bad_file_newer_than_the_store_does_not_rebuild_it_at_every_start(
     future = bad.stat().st_mtime + 3600
     os.utime(bad, (future, future))
     settings = settings_for(db, articles)
-    first = ensure_store(settings)
+    first = ensure_store(settings).refused
     calls: list[object] = []
     real_ingest = ingest
     monkeypatch.setattr("bot.ingest.ingest", lambda *a, **k: calls.append(a) or real_ingest(*a, **k))
-    assert ensure_store(settings) == first  # still named at every start…
+    assert ensure_store(settings) == StoreCheck(first)  # still named at every start, nothing changed…
     assert calls == []  # …but not ingested again while nothing changed
     bad.write_text(ARTICLE_TWO.replace("Moscow", "Cairo"), encoding="utf-8")  # fixed
-    assert ensure_store(settings) == ()
+    assert ensure_store(settings).refused == ()
     assert len(calls) == 1
     assert count(db, "documents") == 3
 
@@ -404,7 +404,7 @@ def test_ensure_store_with_only_bad_files_builds_an_empty_store(tmp_path: Path, 
     folder = tmp_path / "bad"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
-    assert [r.reason for r in ensure_store(settings_for(db, folder))] == ["the file is empty"]
+    assert [r.reason for r in ensure_store(settings_for(db, folder)).refused] == ["the file is empty"]
     assert count(db, "documents") == 0
 
 
