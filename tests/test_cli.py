@@ -200,3 +200,31 @@ def test_python_dash_m_bot_errors_without_a_traceback(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_ingest_prune_removes_articles_whose_file_is_gone(
+    articles: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (articles / "moscow.md").unlink()
+    assert main(["ingest", str(articles), "--db", str(db)]) == 0
+    assert "removed" not in capsys.readouterr().out
+    assert main(["ingest", "--prune", str(articles), "--db", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "unchanged  offensive  3 actors, 2 events, 1 quotes",
+        "removed    moscow     0 actors, 0 events, 0 quotes",
+    ]
+    assert main(["ingest", "--prune", str(articles / "offensive.txt"), "--db", str(db)]) == 1
+    assert capsys.readouterr().err == "error: --prune takes one folder (e.g. data/articles)\n"
+
+
+def test_invite_prints_the_link_with_the_scopes_and_permissions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["invite", "1234567890"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "https://discord.com/oauth2/authorize?client_id=1234567890"
+        "&scope=bot+applications.commands&permissions=274877991936"
+    )
+    assert out[1:3] == [
+        "It asks for these permissions:",
+        "  View Channels: see the briefing channel and the messages that mention it",
+    ]
