@@ -598,7 +598,7 @@ def watch_articles(settings: Settings) -> Callable[[], Awaitable[str]]:
 def display_for(settings: Settings, world: World) -> Display:
     """Times in PLAYGROUND_TIMEZONE or the machine's zone; attachments saved next to the store."""
     zone = ZoneInfo(settings.playground_timezone) if settings.playground_timezone else local_zone()
-    return Display(zone=zone, world=world, files=settings.db_path.parent / "playground")
+    return Display(zone=zone, world=world, files=(settings.db_path.parent / "playground").resolve())
 
 
 async def run_playground(settings: Settings) -> int:
