@@ -4,12 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: install run test lint bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(INSTALLED)
+
+## Create .venv and install the bot and its dependencies (again when pyproject.toml changed).
+install: $(INSTALLED)
 
 ## Build the store if missing or stale, then start the bot (Discord with DISCORD_TOKEN, else the playground).
 run: $(INSTALLED)
@@ -28,4 +31,4 @@ bench: $(INSTALLED)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) data/briefing.db data/briefing.db-wal data/briefing.db-shm
+	rm -rf $(VENV) data/briefing.db data/briefing.db-wal data/briefing.db-shm data/playground

@@ -24,11 +24,11 @@ from bot.client import BriefingBot
 from bot.config import Settings
 from bot.ingest import ingest
 from bot.standin import Channel, StandIn, User
+from bot.standin.testing import bot_settings, build_test_guild, run_bot
 from bot.store.briefings import save_schedule
-from tests.standin_fixtures import build_test_guild, run_bot
 
 REPO = Path(__file__).resolve().parent.parent
-ARTICLES = REPO / "data" / "articles"
+ARTICLES = REPO / "tests" / "seed_articles"  # a fixed corpus: numbers do not move with data/articles
 DOC = REPO / "docs" / "benchmarks.md"
 SLOT = datetime(2019, 4, 21, 5, 0, tzinfo=UTC)  # 08:00 in Moscow
 SETTLED = date(2019, 4, 20)
@@ -55,17 +55,7 @@ class Clock:
 
 
 def settings(standin: StandIn, db_path: Path) -> Settings:
-    return Settings(
-        token=standin.config.token,
-        api_base=standin.api_base,
-        db_path=db_path,
-        articles_dir=ARTICLES,
-        dev_guild_id=None,
-        log_level="WARNING",
-        shard_count=None,
-        shard_ids=None,
-        message_content=False,
-    )
+    return bot_settings(standin, db_path, ARTICLES, log_level="WARNING")
 
 
 def add_servers(standin: StandIn, count: int) -> list[Channel]:

@@ -31,9 +31,10 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bench.ingest import write_section
+from bench.ingest import SEED, write_section
 
 REPO = Path(__file__).resolve().parent.parent
+SEED_ARTICLES = SEED.parent  # a fixed corpus: numbers do not move with data/articles
 DOC = REPO / "docs" / "benchmarks.md"
 ROUNDS = 200
 LOAD_COMMANDS = 1000
@@ -77,13 +78,12 @@ class BareBot(discord.Client):
 async def _with_bot(kind: str, store: Path, work) -> dict[str, Any]:
     from bot.client import BriefingBot
     from bot.standin import StandIn
-    from tests.bot.conftest import make_settings
-    from tests.standin_fixtures import build_test_guild, run_bot
+    from bot.standin.testing import bot_settings, build_test_guild, run_bot
 
     standin = StandIn(heartbeat_interval=5.0, response_timeout=30.0, settle=0.0)
     build_test_guild(standin)
     async with standin:
-        client = BareBot() if kind == "bare" else BriefingBot(make_settings(standin, store))
+        client = BareBot() if kind == "bare" else BriefingBot(bot_settings(standin, store, SEED_ARTICLES))
         async with run_bot(client, standin, timeout=30):
             result = await work(standin, client)
     result["peak_rss_mb"] = _peak_rss_mb()
@@ -215,7 +215,7 @@ def main(argv: Sequence[str]) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bench.db"
-        ingest([REPO / "data" / "articles"], store)
+        ingest([SEED_ARTICLES], store)
         bare = _run_phase("bare", str(store))
         ours = _run_phase("latency", str(store))
         load = _run_phase("load", str(store))

@@ -21,7 +21,7 @@ from pathlib import Path
 from bot.ingest import Pipeline, default_pipeline, find_articles, ingest, read_article
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "data" / "articles" / "russia-mediation-goals-in-libya.txt"
+SEED = REPO / "tests" / "seed_articles" / "russia-mediation-goals-in-libya.txt"  # fixed, unlike data/articles
 DOC = REPO / "docs" / "benchmarks.md"
 TARGET_MS = 50.0
 

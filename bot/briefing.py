@@ -16,6 +16,7 @@ from datetime import date
 
 import discord
 
+from bot.render import KIND_NAMES, said, speaker_name
 from bot.store.briefings import ActorItem, ArticleOpening, DatedEvent, ItemType, Material, ShownItem
 from bot.store.models import Citation, QuoteFact
 from bot.text import (
@@ -23,8 +24,9 @@ from bot.text import (
     EMBED_TITLE_LIMIT,
     FIELD_VALUE_LIMIT,
     cite,
-    escape,
+    fitting,
     format_date,
+    literal,
     truncate,
 )
 
@@ -238,27 +240,14 @@ def _fields(briefing: Briefing) -> list[tuple[str, str]]:
 
 def _cited(text: str, citation: Citation, limit: int) -> str:
     """``text`` cut to fit ``limit`` with its citation (title shortened if need be) kept whole."""
-    source = f" *({_plain(cite(citation), CITE_LIMIT)})*"
-    return _plain(text, limit - len(source)) + source
-
-
-def _plain(text: str, limit: int) -> str:
-    """``text`` shown literally (markdown escaped) in at most ``limit`` characters, escapes included."""
-    cut = limit
-    while len(shown := escape(truncate(text, cut))) > limit:
-        cut -= len(shown) - limit
-    return shown
+    source = f" *({literal(cite(citation), CITE_LIMIT)})*"
+    return literal(text, limit - len(source)) + source
 
 
 def _join(lines: list[str], more: int) -> str:
     """As many lines as fit a field value, then "…and N more." for the rest and ``more`` left out.
     Every line is bounded well below the budget, so at least one always fits."""
-    budget = FIELD_VALUE_LIMIT - MORE_RESERVE
-    kept: list[str] = []
-    for line in lines:
-        if len("\n".join([*kept, line])) > budget:
-            break
-        kept.append(line)
+    kept = fitting(lines, FIELD_VALUE_LIMIT - MORE_RESERVE, gap=1)
     more += len(lines) - len(kept)
     return "\n".join(kept) + (f"\n…and {more} more." if more else "")
 
@@ -274,9 +263,9 @@ def _articles_field(briefing: Briefing) -> tuple[str, str]:
 
 
 def _article_lines(article: Article) -> str:
-    byline = f" — {_plain(article.author, NAME_LIMIT)}" if article.author else ""
+    byline = f" — {literal(article.author, NAME_LIMIT)}" if article.author else ""
     gist = _cited(article.gist, article.citation, GIST_LIMIT + TITLE_LIMIT)
-    return f"**{_plain(article.title, TITLE_LIMIT)}**{byline}\n{gist}"
+    return f"**{literal(article.title, TITLE_LIMIT)}**{byline}\n{gist}"
 
 
 def _on_this_day_field(briefing: Briefing) -> tuple[str, str]:
@@ -291,20 +280,18 @@ def _on_this_day_field(briefing: Briefing) -> tuple[str, str]:
 
 
 def _actor_value(actor: ActorItem) -> str:
-    kind = actor.kind.replace("_", " ")
+    kind = KIND_NAMES[actor.kind][0].lower()
     if actor.role:
         detail = actor.role[0].upper() + actor.role[1:]
     else:
         detail = f"Mentioned in {actor.documents} {'article' if actor.documents == 1 else 'articles'}"
-    return f"**{_plain(actor.name, NAME_LIMIT)}** · {kind}\n{_cited(detail, actor.citation, SUMMARY_LIMIT)}"
+    return f"**{literal(actor.name, NAME_LIMIT)}** · {kind}\n{_cited(detail, actor.citation, SUMMARY_LIMIT)}"
 
 
 def _quote_value(quote: QuoteFact) -> str:
-    speaker = _plain(quote.speaker, NAME_LIMIT) if quote.speaker else "An unnamed speaker"
-    words = _plain(quote.text, QUOTE_LIMIT)
-    said = f"“{words}”" if quote.kind == "direct" else f"{words} *(reported)*"
     when = f", {format_date(quote.date)}" if quote.date else ""
-    return f"{said}\n— {speaker}{when} *({_plain(cite(quote.citation), CITE_LIMIT)})*"
+    source = f"*({literal(cite(quote.citation), CITE_LIMIT)})*"
+    return f"{said(quote, QUOTE_LIMIT)}\n— {speaker_name(quote, NAME_LIMIT)}{when} {source}"
 
 
 def _coming_up_line(when: date, event: DatedEvent, day: date) -> str:

@@ -29,11 +29,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", parents=[common], help="add or update articles in the store")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or directories")
+    ingest.add_argument(
+        "--prune", action="store_true", help="also remove stored articles whose file in this folder is gone"
+    )
     ingest.set_defaults(handler=_ingest)
     export = commands.add_parser("export", parents=[common], help="print the whole store as JSON")
     export.set_defaults(handler=_export)
     stats = commands.add_parser("stats", parents=[common], help="rows per table and per document")
     stats.set_defaults(handler=_stats)
+    invite = commands.add_parser("invite", help="print the link that adds the bot to a server")
+    invite.add_argument("client_id", type=int, metavar="APPLICATION_ID", help="from the developer portal")
+    invite.set_defaults(handler=_invite)
     for name, text in (
         ("run", "build the store if stale, then start the bot (the default)"),
         ("playground", "try the bot's commands locally, without Discord"),
@@ -74,13 +80,17 @@ def _runner(name: str) -> Command:
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.ingest import find_articles, ingest
+    """Every file is reported: stored ones on stdout, refused ones on stderr (exit code 1 if any)."""
+    from bot.ingest import ingest
 
-    if not find_articles(args.paths):
+    if args.prune and (len(args.paths) != 1 or not args.paths[0].is_dir()):
+        print("error: --prune takes one folder (e.g. data/articles)", file=sys.stderr)
+        return 1
+    report = ingest(args.paths, settings.db_path, prune_under=args.paths[0] if args.prune else None)
+    if not report.results and not report.refused:
         print(f"error: no *.txt or *.md articles in {' '.join(map(str, args.paths))}", file=sys.stderr)
         return 1
-    report = ingest(args.paths, settings.db_path)
-    width = max(len(result.key) for result in report.results)
+    width = max([len(result.key) for result in report.results], default=0)
     for result in report.results:
         counts = result.counts
         detail = (
@@ -89,8 +99,20 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             else f"{counts.actors} actors, {counts.events} events, {counts.quotes} quotes"
         )
         print(f"{result.status:<10} {result.key:<{width}}  {detail}")
+    for refusal in report.refused:
+        print(f"error: refused {refusal}", file=sys.stderr)
     summary = ", ".join(f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged"))
-    print(f"{summary} → {report.db_path}")
+    print(f"{summary}, {len(report.refused)} refused → {report.db_path}")
+    return 1 if report.refused else 0
+
+
+def _invite(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.invite import PERMISSIONS, invite_url
+
+    print(invite_url(args.client_id))
+    print("It asks for these permissions:")
+    for _, name, why in PERMISSIONS:
+        print(f"  {name}: {why}")
     return 0
 
 

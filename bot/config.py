@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 
@@ -51,6 +52,7 @@ class Settings:
     shard_count: int | None
     shard_ids: list[int] | None
     message_content: bool
+    playground_timezone: str | None = None  # IANA name; None: the machine's local time zone
 
     @property
     def api_base_is_custom(self) -> bool:
@@ -90,6 +92,16 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     if not api_base.startswith(("http://", "https://")):
         raise ConfigError(f"DISCORD_API_BASE must be an http(s) URL, got {api_base!r}")
 
+    playground_timezone = get("PLAYGROUND_TIMEZONE")
+    if playground_timezone is not None:
+        try:
+            ZoneInfo(playground_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"PLAYGROUND_TIMEZONE must be an IANA time zone name such as Europe/Berlin, "
+                f"got {playground_timezone!r}"
+            ) from None
+
     return Settings(
         token=get("DISCORD_TOKEN"),
         api_base=api_base,
@@ -101,4 +113,5 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         shard_ids=shard_ids,
         message_content=(get("MESSAGE_CONTENT_INTENT", "false") or "false").lower()
         in {"1", "true", "yes", "on"},
+        playground_timezone=playground_timezone,
     )

@@ -1,17 +1,21 @@
-"""Articles on disk → documents → extractions → the store, all or nothing.
+"""Articles on disk → documents → extractions → the store, one file at a time, each all or nothing.
 
-A run first reads and parses every file, so a refused file (empty, not UTF-8, binary, broken front
-matter, unreadable) stops the run before anything is written. Unchanged documents (same content hash
-and extractor version) are skipped without extraction; the rest are written in one transaction.
+A file that cannot be an article (empty, not UTF-8, binary, broken front matter, unreadable, too large, a
+crash in its extraction) is refused: nothing of that file is written, any earlier version of it stays, and
+the run goes on with the other files. The report lists every refusal, one line each. Unchanged documents
+(same content hash and extractor version) are skipped without extraction; every changed one is written in
+its own transaction, so readers never see half a document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,26 +28,41 @@ from bot.store.write import (
     DocumentCounts,
     Fingerprint,
     delete_document,
+    document_actor_ids,
     document_counts,
     fingerprints,
     finish_run,
     get_meta,
+    set_meta,
     set_path,
     write_extraction,
 )
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 Status = Literal["added", "updated", "unchanged", "removed", "duplicate"]
+# The article folder as last checked by ensure_store: each file's (path, mtime_ns, size), and its refusals.
+SNAPSHOT_META = "articles_snapshot"
 log = logging.getLogger(__name__)
 
 
 class IngestError(StoreError):
-    """A file was refused; nothing of the run was written."""
+    """One file cannot be an article; nothing of that file is written."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
         super().__init__(f"refused {path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A file left out of the store, and why (one line)."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -81,6 +100,7 @@ class FileResult:
 class IngestReport:
     db_path: Path
     results: tuple[FileResult, ...]
+    refused: tuple[Refusal, ...] = ()
 
     def count(self, status: Status) -> int:
         return sum(1 for result in self.results if result.status == status)
@@ -94,7 +114,8 @@ class _Article:
 
 def find_articles(paths: Iterable[Path]) -> list[Path]:
     """Expand directories to their ``*.txt``/``*.md`` files (recursively, skipping hidden ones); keep
-    files named explicitly whatever their suffix. A path that does not exist is refused."""
+    files named explicitly whatever their suffix. Paths that do not exist are left out (``ingest``
+    refuses them by name)."""
     found: dict[Path, Path] = {}
     for path in paths:
         if path.is_dir():
@@ -104,8 +125,6 @@ def find_articles(paths: Iterable[Path]) -> list[Path]:
                     found.setdefault(child.resolve(), child)
         elif path.exists():
             found.setdefault(path.resolve(), path)
-        else:
-            raise IngestError(path, "no such file or directory")
     return list(found.values())
 
 
@@ -140,37 +159,129 @@ def read_article(path: Path) -> str:
 def ingest(
     paths: Iterable[Path], db_path: Path, pipeline: Pipeline | None = None, *, prune_under: Path | None = None
 ) -> IngestReport:
-    """Bring the store up to date with these files in one transaction. With ``prune_under``, documents
-    stored from a file under that directory which no longer exists are removed."""
-    started = time.time()
+    """Bring the store up to date with these files, each file in its own transaction; refused files are
+    listed in the report and leave the store as it was for them. With ``prune_under``, documents stored
+    from a file under that directory which no longer exists are removed. The store file is created only
+    when something is written to it."""
+    started = _timestamp(time.time())
     pipeline = pipeline or default_pipeline()
-    articles = [_parse(path, pipeline) for path in find_articles(paths)]
-    _refuse_duplicate_keys(articles)
+    paths = list(paths)
+    refused = [Refusal(str(path), "no such file or directory") for path in paths if not path.exists()]
+    articles: list[_Article] = []
+    for path in find_articles(paths):
+        try:
+            articles.append(_parse(path, pipeline))
+        except IngestError as error:
+            refused.append(Refusal(str(path), error.reason))
+    articles = _one_file_per_key(articles, refused)
     stored = _stored_fingerprints(db_path)
     articles, duplicates = _skip_same_text(articles, stored)
-    extractions, moved = _plan(articles, stored, pipeline)
-    removed = _removed_keys(stored, {a.document.key for a in articles}, prune_under)
-    conn = connect(db_path)
+    kept = {str(Path(r.path).resolve()) for r in refused}  # a refused new version keeps the old one
+    removed = _removed_keys(stored, {a.document.key for a in articles}, prune_under, kept)
+    writer = _Writer(db_path, pipeline.version, started)
     try:
-        if extractions or removed or moved:
-            counts = _write(conn, articles, extractions, removed, moved, pipeline.version, started)
-        else:
-            counts = {a.document.key: document_counts(conn, a.document.key) for a in articles}
-    except sqlite3.OperationalError as error:  # e.g. "database is locked" by another ingest
-        raise StoreError(f"{db_path}: {error}; nothing was written") from None
+        results = [writer.article(a, stored.get(a.document.key), pipeline, refused) for a in articles]
+        for key in removed:
+            writer.remove(key)
+        counts = writer.counts([a.document.key for a in articles])
     finally:
-        conn.close()
+        writer.close()
     results = [
-        FileResult(key, a.document.path, _status(key, stored, extractions), counts[key])
-        for a in articles
-        for key in [a.document.key]
+        FileResult(a.document.key, a.document.path, status, counts[a.document.key])
+        for a, status in zip(articles, results, strict=True)
+        if status is not None
     ]
     results += [FileResult(key, stored[key].path, "removed", DocumentCounts(0, 0, 0)) for key in removed]
     results += [
         FileResult(a.document.key, a.document.path, "duplicate", DocumentCounts(0, 0, 0), original)
         for a, original in duplicates
     ]
-    return IngestReport(db_path, tuple(results))
+    return IngestReport(db_path, tuple(results), tuple(refused))
+
+
+class _Writer:
+    """Writes one document per transaction; opens (and so creates) the store on the first write."""
+
+    def __init__(self, db_path: Path, version: str, started: str) -> None:
+        self.db_path = db_path
+        self.version = version
+        self.started = started
+        self.conn: sqlite3.Connection | None = connect(db_path) if db_path.exists() else None
+
+    def article(
+        self, article: _Article, before: Fingerprint | None, pipeline: Pipeline, refused: list[Refusal]
+    ) -> Status | None:
+        """Extract and write the article if new or changed (content or extractor version); None if refused."""
+        document = article.document
+        if before is not None and (before.content_hash, before.extractor_version) == (
+            document.content_hash,
+            self.version,
+        ):
+            if before.path != document.path:  # the same file, moved
+                self._write(article.path, lambda conn: set_path(conn, document.key, document.path))
+            return "unchanged"
+        try:
+            extraction = _extract(article, pipeline)
+            self._write(article.path, lambda conn: self._replace(conn, article, extraction))
+        except IngestError as error:
+            refused.append(Refusal(str(article.path), error.reason))
+            return None
+        return "updated" if before is not None else "added"
+
+    def remove(self, key: str) -> None:
+        def change(conn: sqlite3.Connection) -> None:
+            actors = document_actor_ids(conn, key)
+            delete_document(conn, key)
+            self._finish(conn, actors)
+
+        self._write(key, change)
+
+    def counts(self, keys: list[str]) -> dict[str, DocumentCounts]:
+        if self.conn is None:
+            return {key: DocumentCounts(0, 0, 0) for key in keys}
+        return {key: document_counts(self.conn, key) for key in keys}
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+    def _replace(self, conn: sqlite3.Connection, article: _Article, extraction: Extraction) -> None:
+        key = article.document.key
+        before = document_actor_ids(conn, key)
+        try:
+            write_extraction(conn, extraction, self.version, _timestamp(time.time()))
+        except sqlite3.IntegrityError as error:
+            raise IngestError(article.path, f"the extraction does not fit the document ({error})") from None
+        self._finish(conn, before | document_actor_ids(conn, key))
+
+    def _finish(self, conn: sqlite3.Connection, actor_ids: set[int]) -> None:
+        now = _timestamp(time.time())
+        finish_run(conn, self.version, finished_at=now, started_at=self.started, actor_ids=actor_ids)
+
+    def _write(self, name: Path | str, change: Callable[[sqlite3.Connection], object]) -> None:
+        if self.conn is None:
+            self.conn = connect(self.db_path)
+        try:
+            with transaction(self.conn):
+                change(self.conn)
+        except sqlite3.OperationalError as error:  # e.g. "database is locked" by another ingest
+            raise StoreError(
+                f"{self.db_path}: {error}; stopped at {name} (the files before it are stored)"
+            ) from None
+
+
+def _one_file_per_key(articles: list[_Article], refused: list[Refusal]) -> list[_Article]:
+    """Two files with one document key (``a.txt`` and ``a.md``): the first is kept, the second refused."""
+    seen: dict[str, Path] = {}
+    kept = []
+    for article in articles:
+        key = article.document.key
+        if key in seen:
+            refused.append(Refusal(str(article.path), f"same document key {key!r} as {seen[key]}"))
+        else:
+            seen[key] = article.path
+            kept.append(article)
+    return kept
 
 
 def _skip_same_text(
@@ -196,25 +307,6 @@ def _skip_same_text(
     return kept, skipped
 
 
-def _plan(
-    articles: list[_Article], stored: dict[str, Fingerprint], pipeline: Pipeline
-) -> tuple[dict[str, Extraction], dict[str, str | None]]:
-    """Extract what is new or changed (content or extractor version); note unchanged files that moved."""
-    extractions: dict[str, Extraction] = {}
-    moved: dict[str, str | None] = {}
-    for article in articles:
-        document = article.document
-        before = stored.get(document.key)
-        if before is None or (before.content_hash, before.extractor_version) != (
-            document.content_hash,
-            pipeline.version,
-        ):
-            extractions[document.key] = _extract(article, pipeline)
-        elif before.path != document.path:
-            moved[document.key] = document.path
-    return extractions, moved
-
-
 def _parse(path: Path, pipeline: Pipeline) -> _Article:
     text = read_article(path)
     try:
@@ -223,29 +315,12 @@ def _parse(path: Path, pipeline: Pipeline) -> _Article:
         raise IngestError(path, str(error)) from None
 
 
-def _refuse_duplicate_keys(articles: list[_Article]) -> None:
-    seen: dict[str, Path] = {}
-    for article in articles:
-        key = article.document.key
-        if key in seen:
-            raise IngestError(article.path, f"same document key {key!r} as {seen[key]}")
-        seen[key] = article.path
-
-
 def _stored_fingerprints(db_path: Path) -> dict[str, Fingerprint]:
-    return _stored_state(db_path)[0]
-
-
-def _stored_state(db_path: Path) -> tuple[dict[str, Fingerprint], str | None]:
-    """The stored documents' fingerprints and the start time of the last ingest that changed anything."""
     if not db_path.exists():
-        return {}, None
-    conn = connect(db_path, create=False)
-    try:
+        return {}
+    with closing(connect(db_path, create=False)) as conn:
         quick_check(conn, db_path)
-        return fingerprints(conn), get_meta(conn, "last_ingest")
-    finally:
-        conn.close()
+        return fingerprints(conn)
 
 
 def _extract(article: _Article, pipeline: Pipeline) -> Extraction:
@@ -256,57 +331,42 @@ def _extract(article: _Article, pipeline: Pipeline) -> Extraction:
         raise IngestError(article.path, f"extraction failed ({type(error).__name__}: {error})") from error
 
 
-def _removed_keys(stored: dict[str, Fingerprint], present: set[str], under: Path | None) -> list[str]:
+def _removed_keys(
+    stored: dict[str, Fingerprint], present: set[str], under: Path | None, kept_paths: set[str]
+) -> list[str]:
     if under is None:
         return []
     root = under.resolve()
     return sorted(
         key
         for key, fingerprint in stored.items()
-        if key not in present and fingerprint.path and Path(fingerprint.path).is_relative_to(root)
+        if key not in present
+        and fingerprint.path
+        and fingerprint.path not in kept_paths
+        and Path(fingerprint.path).is_relative_to(root)
     )
-
-
-def _write(
-    conn: sqlite3.Connection,
-    articles: list[_Article],
-    extractions: dict[str, Extraction],
-    removed: list[str],
-    moved: dict[str, str | None],
-    version: str,
-    started: float,
-) -> dict[str, DocumentCounts]:
-    paths = {a.document.key: a.path for a in articles}
-    now = _timestamp(time.time())
-    with transaction(conn):
-        for key, extraction in extractions.items():
-            try:
-                write_extraction(conn, extraction, version, now)
-            except sqlite3.IntegrityError as error:
-                raise IngestError(paths[key], f"the extraction does not fit the document ({error})") from None
-        for key in removed:
-            delete_document(conn, key)
-        for key, path in moved.items():
-            set_path(conn, key, path)
-        if extractions or removed:
-            finish_run(conn, version, finished_at=now, started_at=_timestamp(started))
-        return {key: document_counts(conn, key) for key in paths}
-
-
-def _status(key: str, stored: dict[str, Fingerprint], extractions: dict[str, Extraction]) -> Status:
-    if key not in extractions:
-        return "unchanged"
-    return "updated" if key in stored else "added"
 
 
 def _timestamp(seconds: float) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
 
 
-def ensure_store(settings: Settings) -> None:
-    """Build or refresh the store from ``settings.articles_dir`` when it is missing or stale (an article
-    added, removed, newer than the last ingest, or a different extractor version). A file at the store
-    path that is not a usable SQLite store raises :class:`StoreError` and is left untouched."""
+# -- at start -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    """The files refused (now or, unchanged since, at the last check) and what this check changed."""
+
+    refused: tuple[Refusal, ...] = ()
+    changed: tuple[FileResult, ...] = ()  # added, updated, removed or duplicate; empty when it was current
+
+
+def ensure_store(settings: Settings) -> StoreCheck:
+    """Build or refresh the store from ``settings.articles_dir`` when the folder changed since the last
+    check (a file added, removed or touched) or the extractor is new. Refused files are reported, never
+    fatal: the bot starts with the rest. A file at the store path that is not a usable SQLite store raises
+    :class:`StoreError` and is left untouched."""
     db_path, articles_dir = settings.db_path, settings.articles_dir
     if not articles_dir.is_dir():
         if not db_path.exists():
@@ -314,28 +374,38 @@ def ensure_store(settings: Settings) -> None:
                 f"{db_path}: no store, and no articles directory {articles_dir} to build it from"
             )
         _stored_fingerprints(db_path)  # still refuse a damaged store
-        return
+        return StoreCheck()
     pipeline = default_pipeline()
-    if _is_current(db_path, articles_dir, pipeline.version):
-        return
+    snapshot = _snapshot(articles_dir, pipeline.version)
+    last = _last_snapshot(db_path)
+    if last is not None and last[0] == snapshot:
+        return StoreCheck(last[1])
     report = ingest([articles_dir], db_path, pipeline, prune_under=articles_dir)
-    for result in report.results:
-        if result.status != "unchanged":
-            log.info("store: %s %s", result.status, result.key)
+    changed = tuple(result for result in report.results if result.status != "unchanged")
+    for result in changed:
+        log.info("store: %s %s", result.status, result.key)
+    with closing(connect(db_path)) as conn, transaction(conn):
+        refusals = [[r.path, r.reason] for r in report.refused]
+        set_meta(conn, SNAPSHOT_META, json.dumps({"files": snapshot, "refused": refusals}))
+    return StoreCheck(report.refused, changed)
 
 
-def _is_current(db_path: Path, articles_dir: Path, version: str) -> bool:
+def _snapshot(articles_dir: Path, version: str) -> list[object]:
+    """What the folder looks like: the extractor version and each article file's path, mtime and size."""
+    files = []
+    for path in find_articles([articles_dir]):
+        stat = path.stat()
+        files.append([str(path.resolve()), stat.st_mtime_ns, stat.st_size])
+    return [version, sorted(files)]
+
+
+def _last_snapshot(db_path: Path) -> tuple[list[object], tuple[Refusal, ...]] | None:
     if not db_path.exists():
-        return False
-    stored, last_ingest = _stored_state(db_path)
-    files = find_articles([articles_dir])
-    root = articles_dir.resolve()
-    from_here = [f for f in stored.values() if f.path and Path(f.path).is_relative_to(root)]
-    if {f.path for f in from_here} != {str(path.resolve()) for path in files}:
-        return False
-    if any(f.extractor_version != version for f in from_here):
-        return False
-    if last_ingest is None:
-        return not files
-    since = dt.datetime.fromisoformat(last_ingest).timestamp()
-    return all(path.stat().st_mtime < since for path in files)
+        return None
+    with closing(connect(db_path, create=False)) as conn:
+        quick_check(conn, db_path)
+        value = get_meta(conn, SNAPSHOT_META)
+    if value is None:
+        return None
+    saved = json.loads(value)
+    return saved["files"], tuple(Refusal(path, reason) for path, reason in saved["refused"])

@@ -1,10 +1,12 @@
 """The local playground: the real bot on the loopback Discord stand-in, driven by lines typed (or piped) in.
 
 ``make run`` without ``DISCORD_TOKEN`` lands here. A line is a slash command (``/briefing setup
-channel:#briefings time:08:00``), ``press <label>`` for a button of the last answer, or a chat message
-(``@bot …`` mentions the bot). Answers, and anything the bot posts to a channel meanwhile, are printed as
-plain text. The bot works on a copy of the store: the copy's command-sync fingerprint and any server
-settings made here never reach the real bot's store.
+channel:#briefings time:08:00``), ``press <label>`` for a button of the last answer, ``choose <label>`` for
+an option of its select menu, ``menu <name>: <text>`` for a message menu, or a chat message (``@bot …``
+mentions the bot). Answers, and anything the bot posts to a channel meanwhile, are printed as Discord
+would show them: times in the user's zone, channels and users by name, attachments saved to a folder.
+The bot works on a copy of the store, brought up to date with the article folder before each line: the
+copy's command-sync fingerprint and any server settings made here never reach the real bot's store.
 """
 
 from __future__ import annotations
@@ -18,26 +20,31 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager, closing
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 import discord
 
 from bot.client import BriefingBot
 from bot.config import Settings
-from bot.discord_api import apply_api_base
-from bot.standin import InteractionResult, Message, StandIn
-from bot.standin.limits import CHAT_INPUT, SUB_COMMAND, SUB_COMMAND_GROUP
+from bot.ingest import StoreCheck, ensure_store
+from bot.standin import Attachment, InteractionResult, Message, StandIn
+from bot.standin.limits import CHAT_INPUT, MESSAGE_COMMAND, STRING_SELECT, SUB_COMMAND, SUB_COMMAND_GROUP
+from bot.standin.model import World
 from bot.standin.options import BOOLEAN, CHANNEL, INTEGER, MENTIONABLE, NUMBER, ROLE, STRING, USER
+from bot.standin.testing import run_bot
 
 Json = dict[str, Any]
 
 MANAGE_GUILD = 1 << 5
 CHAT_WAIT = 2.0  # seconds to wait for the bot to answer a chat line
 RESPONSE_TIMEOUT = 15.0  # seconds a command may take (charts are slow on a cold start)
-GUILD_READY_TIMEOUT = 0.1  # discord.py waits this long for more guilds before READY (default 2 s)
+READY_TIMEOUT = 60.0  # seconds the bot may take to connect (a cold start on a busy machine)
 EXAMPLES = (
     "/actor name:Haftar",
     "/timeline from:2019-04-01",
@@ -138,24 +145,135 @@ def readable(text: str) -> str:
     return _DISCORD_ESCAPE.sub(r"\1", text)
 
 
-def indent(text: str, prefix: str) -> list[str]:
-    return [(prefix + line).rstrip() for line in readable(text).splitlines()]
+# Discord's timestamp styles (https://discord.com/developers/docs/reference#message-formatting), 24-hour.
+TIMESTAMP_STYLES = {
+    "t": "%H:%M",
+    "T": "%H:%M:%S",
+    "d": "%d/%m/%Y",
+    "D": "%-d %B %Y",
+    "f": "%-d %B %Y %H:%M",
+    "F": "%A, %-d %B %Y %H:%M",
+}
+_MARKUP = re.compile(r"<t:(?P<ts>-?\d{1,13})(?::(?P<style>[tTdDfFR]))?>|<(?P<kind>#|@!?|@&)(?P<id>\d{1,20})>")
+# (limit in seconds, unit in seconds or None for "a …", words): moment.js's thresholds, which Discord uses.
+_RELATIVE = (
+    (45, None, "a few seconds"),
+    (90, None, "a minute"),
+    (45 * 60, 60, "minutes"),
+    (90 * 60, None, "an hour"),
+    (22 * 3600, 3600, "hours"),
+    (36 * 3600, None, "a day"),
+    (26 * 86400, 86400, "days"),
+    (45 * 86400, None, "a month"),
+    (320 * 86400, 30.4 * 86400, "months"),
+    (548 * 86400, None, "a year"),
+    (float("inf"), 365 * 86400, "years"),
+)
 
 
-def render_embed(embed: Json) -> list[str]:
-    lines = []
-    if embed.get("author", {}).get("name"):
-        lines += indent(embed["author"]["name"], "  │ ")
-    if embed.get("title"):
-        lines += indent(embed["title"], "  ┌ ")
-    if embed.get("description"):
-        lines += indent(embed["description"], "  │ ")
-    for field in embed.get("fields") or []:
-        lines += indent(field["name"], "  │ ▸ ") + indent(field["value"], "  │   ")
-    if embed.get("image", {}).get("url"):
-        lines.append(f"  │ (image: {embed['image']['url']})")
-    lines += indent(embed.get("footer", {}).get("text") or "", "  └ ") or ["  └"]
-    return lines
+def relative_time(seconds: float) -> str:
+    """``seconds`` from now as Discord words it: "in 3 hours", "2 days ago"."""
+    span = abs(seconds)
+    _, unit, words = next(row for row in _RELATIVE if span < row[0])
+    amount = words if unit is None else f"{round(span / unit)} {words}"
+    return f"in {amount}" if seconds >= 0 else f"{amount} ago"
+
+
+def local_zone() -> tzinfo:
+    """The machine's time zone (the user's, for the playground)."""
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+@dataclass
+class Display:
+    """Messages as Discord would show them to the playground's user: markdown escapes removed,
+    ``<t:…>`` in the user's time zone, ``<#id>``/``<@id>``/``<@&id>`` by name, attachments saved to
+    ``files`` (when set) with their path shown."""
+
+    zone: tzinfo = UTC
+    world: World | None = None
+    files: Path | None = None
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def text(self, text: str) -> str:
+        return _MARKUP.sub(self._markup, readable(text))
+
+    def _markup(self, match: re.Match[str]) -> str:
+        if match["ts"] is not None:
+            try:
+                instant = datetime.fromtimestamp(int(match["ts"]), UTC)
+            except (OverflowError, OSError, ValueError):
+                return match[0]
+            if match["style"] == "R":
+                return relative_time((instant - self.now()).total_seconds())
+            return instant.astimezone(self.zone).strftime(TIMESTAMP_STYLES[match["style"] or "f"])
+        found = self._name(match["kind"], int(match["id"]))
+        return match[0] if found is None else found
+
+    def _name(self, kind: str, snowflake: int) -> str | None:
+        if self.world is None:
+            return None
+        if kind == "#":
+            channel = self.world.channels.get(snowflake)
+            return None if channel is None else f"#{channel.name}"
+        if kind == "@&":
+            roles = (g.roles.get(snowflake) for g in self.world.guilds.values())
+            role = next((r for r in roles if r is not None), None)
+            return None if role is None else f"@{role.name}"
+        user = self.world.users.get(snowflake)
+        return None if user is None else f"@{user.username}"
+
+    def indent(self, text: str, prefix: str) -> list[str]:
+        return [(prefix + line).rstrip() for line in self.text(text).splitlines()]
+
+    def embed(self, embed: Json, saved: dict[str, str]) -> list[str]:
+        lines = []
+        if embed.get("author", {}).get("name"):
+            lines += self.indent(embed["author"]["name"], "  │ ")
+        if embed.get("title"):
+            lines += self.indent(embed["title"], "  ┌ ")
+        if embed.get("description"):
+            lines += self.indent(embed["description"], "  │ ")
+        for embed_field in embed.get("fields") or []:
+            lines += self.indent(embed_field["name"], "  │ ▸ ") + self.indent(embed_field["value"], "  │   ")
+        if url := embed.get("image", {}).get("url"):
+            lines.append(f"  │ (image: {saved.get(url.removeprefix('attachment://'), url)})")
+        lines += self.indent(embed.get("footer", {}).get("text") or "", "  └ ") or ["  └"]
+        return lines
+
+    def message(self, message: Message, header: str) -> str:
+        saved = {a.filename: self.save(message, a) for a in message.attachments}
+        lines = [header + (" (only you can see this)" if message.ephemeral else "") + ":"]
+        lines += self.indent(message.content, "  ")
+        for embed in message.embeds:
+            lines += self.embed(embed, saved)
+        for row in message.components:
+            lines.append("  " + " ".join(render_component(c) for c in row.get("components") or [row]))
+        for attachment in message.attachments:
+            path = saved[attachment.filename]
+            at = "" if path == attachment.filename else f" → {path}"
+            lines.append(f"  (attachment: {attachment.filename}, {len(attachment.data)} bytes{at})")
+        return "\n".join(lines)
+
+    def save(self, message: Message, attachment: Attachment) -> str:
+        """Write the attachment to ``files`` (``<message id>-<name>``); its path, or its name if not kept."""
+        if self.files is None:
+            return attachment.filename
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / f"{message.id}-{Path(attachment.filename).name}"
+        path.write_bytes(attachment.data)
+        return str(path)
+
+    def result(self, result: InteractionResult, bot_name: str) -> str:
+        parts = [self.message(message, bot_name) for message in result.all_messages() if not message.deleted]
+        if result.modal is not None:
+            parts.append(
+                f"(the bot opened the form “{result.modal.get('title')}”; forms can't be filled in here)"
+            )
+        parts += [
+            f"(the stand-in refused a request of the bot: {r.status} {r.body})" for r in result.rejections
+        ]
+        return "\n".join(parts) or "(the bot acknowledged without answering)"
 
 
 def render_component(component: Json) -> str:
@@ -168,32 +286,12 @@ def render_component(component: Json) -> str:
     return f"<{component.get('placeholder') or 'choose'}: {options}>" if options else "<select>"
 
 
-def render_message(message: Message, header: str) -> str:
-    lines = [header + (" (only you can see this)" if message.ephemeral else "") + ":"]
-    lines += indent(message.content, "  ")
-    for embed in message.embeds:
-        lines += render_embed(embed)
-    for row in message.components:
-        lines.append("  " + " ".join(render_component(c) for c in row.get("components") or [row]))
-    lines += [f"  (attachment: {a.filename}, {len(a.data)} bytes)" for a in message.attachments]
-    return "\n".join(lines)
-
-
-def render_result(result: InteractionResult, bot_name: str) -> str:
-    parts = [render_message(message, bot_name) for message in result.all_messages() if not message.deleted]
-    if result.modal is not None:
-        parts.append(
-            f"(the bot opened the form “{result.modal.get('title')}”; forms can't be filled in here)"
-        )
-    parts += [f"(the stand-in refused a request of the bot: {r.status} {r.body})" for r in result.rejections]
-    return "\n".join(parts) or "(the bot acknowledged without answering)"
-
-
-def buttons(messages: Iterable[Message]) -> Iterable[tuple[Message, Json]]:
+def components(messages: Iterable[Message], kind: int) -> Iterable[tuple[Message, Json]]:
+    """The components of one type (2 buttons, 3 select menus) on these messages."""
     for message in messages:
         for row in message.components:
             for component in row.get("components") or []:
-                if component.get("type") == 2:
+                if component.get("type") == kind:
                     yield message, component
 
 
@@ -203,9 +301,17 @@ def buttons(messages: Iterable[Message]) -> Iterable[tuple[Message, Json]]:
 class Playground:
     """One server ("Playground": #general, #briefings), one user ("you", Manage Server), and a bot."""
 
-    def __init__(self, standin: StandIn, out: TextIO) -> None:
+    def __init__(
+        self,
+        standin: StandIn,
+        out: TextIO,
+        display: Display | None = None,
+        refresh: Callable[[], Awaitable[str]] | None = None,
+    ) -> None:
         self.standin = standin
         self.out = out
+        self.display = display or Display(world=standin.world)
+        self.refresh = refresh  # brings the bot's store up to date with the article folder; says what changed
         owner = standin.add_user("Playground owner")
         self.you = standin.add_user("you")
         self.guild = standin.add_guild("Playground", owner=owner)
@@ -225,12 +331,21 @@ class Playground:
         print(text, file=self.out, flush=True)
 
     async def handle(self, line: str) -> str:
-        """What to print for one input line."""
+        """What to print for one input line (after news of the article folder, if any)."""
+        news = await self.refresh() if self.refresh else ""
+        return "\n".join(part for part in (news, await self.act(line)) if part)
+
+    async def act(self, line: str) -> str:
+        word = line.split(maxsplit=1)[0].lower()
         try:
             if line.startswith("/"):
                 return await self.command(line)
-            if line.lower().startswith("press "):
+            if word == "press":
                 return await self.press(line[6:].strip())
+            if word == "choose":
+                return await self.choose(line[7:].strip())
+            if word == "menu":
+                return await self.menu(line[5:].strip())
             if line.lower() in ("commands", "help"):
                 return command_list(self.definitions) + "\n(/help asks the bot itself.)"
             return await self.chat(line)
@@ -247,18 +362,42 @@ class Playground:
         return self.answer(result)
 
     async def press(self, label: str) -> str:
-        found = [
-            (m, b) for m, b in buttons(self.last) if label.casefold() == (b.get("label") or "").casefold()
-        ]
+        buttons = list(components(self.last, 2))
+        found = [(m, b) for m, b in buttons if label.casefold() == (b.get("label") or "").casefold()]
         if not found or "custom_id" not in found[0][1]:
-            offered = " ".join(render_component(b) for _, b in buttons(self.last)) or "none"
+            offered = " ".join(render_component(b) for _, b in buttons) or "none"
             raise PlaygroundError(f"No button “{label}” to press on the last answer (buttons: {offered}).")
         message, button = found[0]
         return self.answer(await self.standin.click(message, button["custom_id"], user=self.you))
 
+    async def choose(self, label: str) -> str:
+        """Pick the option labelled ``label`` in a select menu of the last answer."""
+        menus = list(components(self.last, STRING_SELECT))
+        for message, menu in menus:
+            for option in menu.get("options") or []:
+                if label.casefold() == option["label"].casefold():
+                    result = await self.standin.click(
+                        message, menu["custom_id"], values=[option["value"]], user=self.you
+                    )
+                    return self.answer(result)
+        offered = " ".join(render_component(m) for _, m in menus) or "none"
+        raise PlaygroundError(f"No option “{label}” in a menu of the last answer (menus: {offered}).")
+
+    async def menu(self, text: str) -> str:
+        """``<menu name>: <message text>``: post the message in #general, then use the bot's message menu."""
+        menus = [d["name"] for d in self.standin.commands.get(None, []) if d.get("type") == MESSAGE_COMMAND]
+        name, colon, content = text.partition(":")
+        chosen = next((m for m in menus if m.casefold() == name.strip().casefold()), None)
+        if not colon or chosen is None or not content.strip():
+            usage = ", ".join(f"menu {m}: <message text>" for m in menus) or "the bot has no message menu"
+            raise PlaygroundError(f"Write {usage}")
+        target = self.standin.user_message(content.strip(), channel=self.general, author=self.you)
+        result = await self.standin.message_command(chosen, target, user=self.you)
+        return self.answer(result)
+
     def answer(self, result: InteractionResult) -> str:
         self.last = result.all_messages()
-        return render_result(result, self.standin.bot_user.username)
+        return self.display.result(result, self.standin.bot_user.username)
 
     async def chat(self, line: str) -> str:
         """Post a chat line in #general (``@bot …`` mentions the bot) and show the bot's reply, if any."""
@@ -289,7 +428,7 @@ class Playground:
         rendered = []
         for message in self.posts():
             channel = self.guild.channels[message.channel_id]
-            rendered.append(render_message(message, f"[#{channel.name}] {message.author.username}"))
+            rendered.append(self.display.message(message, f"[#{channel.name}] {message.author.username}"))
             self.seen.add(message.id)
         return "\n".join(rendered)
 
@@ -374,6 +513,7 @@ def usage_banner(playground: Playground) -> str:
     """How to talk to the bot, with examples of the commands it actually has."""
     names = {d["name"] for d in playground.definitions}
     examples = [f"  {e}" for e in EXAMPLES if e.removeprefix("/").split()[0] in names]
+    menus = [d["name"] for d in playground.standin.commands.get(None, []) if d.get("type") == MESSAGE_COMMAND]
     lines = [
         'You are "you" in the server "Playground" (#general, #briefings), with the Manage Server permission.',
         "Type a slash command, e.g.:",
@@ -381,9 +521,20 @@ def usage_banner(playground: Playground) -> str:
         "  /help                   what the bot knows",
         "  @bot <text>             a chat message that mentions the bot",
         "  press <label>           click a button of the last answer",
+        "  choose <label>          pick an option in a select menu of the last answer",
+        *[f"  menu {m}: <message text>   post a message and use this menu on it" for m in menus],
         "  commands                list the commands; quit (or end of input) to leave",
+        f"Times are shown in {zone_name(playground.display.zone)} (PLAYGROUND_TIMEZONE changes it).",
     ]
+    if playground.display.files is not None:
+        lines.append(f"Attachments (charts) are saved in {playground.display.files}/.")
+    if playground.refresh is not None:
+        lines.append("Articles added to or removed from the article folder are picked up before each line.")
     return "\n".join(lines) + "\n"
+
+
+def zone_name(zone: tzinfo) -> str:
+    return str(zone) if isinstance(zone, ZoneInfo) else (datetime.now(zone).tzname() or str(zone))
 
 
 # -- start and stop --------------------------------------------------------------------------------------
@@ -415,28 +566,6 @@ async def stdin_lines(stream: TextIO) -> AsyncIterator[str]:
         yield line
 
 
-@asynccontextmanager
-async def connected(bot: BriefingBot, standin: StandIn) -> AsyncIterator[None]:
-    """The bot logged in to the stand-in, its commands synced there, connected and ready; closed after."""
-    apply_api_base(standin.api_base)
-    bot._connection.guild_ready_timeout = GUILD_READY_TIMEOUT  # no public setting on BriefingBot
-    connect: asyncio.Task[None] | None = None
-    try:
-        await bot.login(standin.config.token)
-        connect = asyncio.create_task(bot.connect())
-        ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait({connect, ready}, return_when=asyncio.FIRST_COMPLETED)
-        if connect.done():
-            ready.cancel()
-            connect.result()
-            raise RuntimeError("the bot stopped before it was ready")
-        yield
-    finally:
-        await bot.close()
-        if connect is not None:
-            await asyncio.gather(connect, return_exceptions=True)
-
-
 def playground_settings(settings: Settings, standin: StandIn, db_path: Path) -> Settings:
     """The user's settings pointed at the stand-in: its token and URL, one shard, global commands."""
     return dataclasses.replace(
@@ -450,6 +579,28 @@ def playground_settings(settings: Settings, standin: StandIn, db_path: Path) -> 
     )
 
 
+def watch_articles(settings: Settings) -> Callable[[], Awaitable[str]]:
+    """Brings the store of ``settings`` (the playground's copy) up to date with the article folder, as at
+    start-up, and says what changed: the playground sees articles added while it runs."""
+    known: set[tuple[str, str]] = set()
+
+    async def refresh() -> str:
+        check: StoreCheck = await asyncio.to_thread(ensure_store, settings)
+        news = [f"(articles: {r.status} {r.key})" for r in check.changed if r.status != "duplicate"]
+        news += [f"(articles: skipped {r})" for r in check.refused if (r.path, r.reason) not in known]
+        known.clear()
+        known.update((r.path, r.reason) for r in check.refused)
+        return "\n".join(news)
+
+    return refresh
+
+
+def display_for(settings: Settings, world: World) -> Display:
+    """Times in PLAYGROUND_TIMEZONE or the machine's zone; attachments saved next to the store."""
+    zone = ZoneInfo(settings.playground_timezone) if settings.playground_timezone else local_zone()
+    return Display(zone=zone, world=world, files=(settings.db_path.parent / "playground").resolve())
+
+
 async def run_playground(settings: Settings) -> int:
     """Run the playground on stdin and stdout until the input ends; 0 on a clean exit."""
     print(NOTICE, flush=True)
@@ -458,10 +609,13 @@ async def run_playground(settings: Settings) -> int:
     with tempfile.TemporaryDirectory(prefix="briefing-playground-") as scratch:
         db_path = Path(scratch) / "briefing.db"
         await asyncio.to_thread(copy_store, settings.db_path, db_path)
+        copy = dataclasses.replace(settings, db_path=db_path)
+        refresh = watch_articles(copy)
+        await refresh()  # the copy is current; remember the refusals already named at start
         async with StandIn(response_timeout=RESPONSE_TIMEOUT) as standin:
-            playground = Playground(standin, sys.stdout)
+            playground = Playground(standin, sys.stdout, display_for(settings, standin.world), refresh)
             bot = BriefingBot(playground_settings(settings, standin, db_path))
-            async with connected(bot, standin):
+            async with run_bot(bot, standin, timeout=READY_TIMEOUT):
                 playground.say(usage_banner(playground))
                 await playground.repl(stdin_lines(sys.stdin), interactive=sys.stdin.isatty())
     return 0

@@ -34,8 +34,9 @@ from bot.text import (
     FIELD_VALUE_LIMIT,
     FOOTER_LIMIT,
     cite,
-    escape,
+    fitting,
     format_date,
+    literal,
     truncate,
 )
 
@@ -67,16 +68,6 @@ _PAGE_TEXT_LIMIT = 3800  # a page's description, leaving room for title and foot
 _PAGE_TOTAL_LIMIT = EMBED_TOTAL_LIMIT - 200  # a page's text before its footer ("Page 2/5 · 33 actors")
 
 
-def literal(text: str, limit: int) -> str:
-    """Article or user text, escaped so it shows literally, in at most ``limit`` characters."""
-    budget = limit
-    while True:
-        shown = escape(truncate(text, budget))
-        if len(shown) <= limit:
-            return shown
-        budget -= len(shown) - limit  # escaping added backslashes: cut the source shorter
-
-
 def plural(count: int, one: str, many: str | None = None) -> str:
     """ "1 event", "3 events"."""
     return f"{count} {one if count == 1 else many or one + 's'}"
@@ -87,12 +78,8 @@ def lines_within(lines: Sequence[str], limit: int, more: str = "…and {n} more"
     whole = "\n".join(lines)
     if len(whole) <= limit:
         return whole
-    kept: list[str] = []
-    for line in lines:
-        note = more.format(n=len(lines) - len(kept) - 1)
-        if len("\n".join([*kept, line, note])) > limit:
-            break
-        kept.append(line)
+    longest_note = more.format(n=len(lines))
+    kept = fitting(lines, limit - len(longest_note) - 1, gap=1)
     if not kept:  # not even the first line fits whole: show what fits of it
         return truncate(whole, limit)
     return "\n".join([*kept, more.format(n=len(lines) - len(kept))])
@@ -129,13 +116,27 @@ def event_line(event: EventFact) -> str:
     return f"**{format_date(event.date)}** — {summary}\n*{literal(cite(event.citation), 200)}*"
 
 
+REPORTED = " *(reported)*"
+
+
+def said(quote: QuoteFact, limit: int = QUOTE_LIMIT) -> str:
+    """The words of a statement in at most ``limit`` characters: a direct quote in quotation marks, a
+    reported one marked so. Every answer that shows a statement shows it this way."""
+    if quote.kind == "direct":
+        return f"“{literal(quote.text, limit - 2)}”"
+    return literal(quote.text, limit - len(REPORTED)) + REPORTED
+
+
+def speaker_name(quote: QuoteFact, limit: int = 100) -> str:
+    return literal(quote.speaker, limit) if quote.speaker else "Unnamed speaker"
+
+
 def statement_line(quote: QuoteFact) -> str:
-    """A statement attributed and dated: a direct quote in quotation marks, a reported one marked so."""
-    speaker = literal(quote.speaker or "Unattributed", 100)
-    when = format_date(quote.date) if quote.date else "undated"
-    text = literal(quote.text, QUOTE_LIMIT)
-    said = f"“{text}”" if quote.kind == "direct" else f"(reported) {text}"
-    return f"**{speaker}**, {when}: {said}\n*{literal(cite(quote.citation), 200)}*"
+    """A statement attributed and dated, then its citation."""
+    return (
+        f"**{speaker_name(quote)}**, {format_date(quote.date)}: {said(quote)}\n"
+        f"*{literal(cite(quote.citation), 200)}*"
+    )
 
 
 def role_line(role: RoleFact) -> str:

@@ -16,7 +16,7 @@ import discord
 from bot.client import BriefingBot
 from bot.config import Settings
 from bot.discord_api import apply_api_base
-from bot.ingest import ensure_store
+from bot.ingest import Refusal, ensure_store
 
 log = logging.getLogger("bot")
 
@@ -29,11 +29,27 @@ def setup_logging(settings: Settings) -> None:
 
 def run(settings: Settings) -> int:
     """Build the store if needed, then run on Discord (with a token) or the local playground (without)."""
-    ensure_store(settings)
     if not settings.token:
         return playground(settings)
+    prepare_store(settings)
     setup_logging(settings)
     return asyncio.run(_run_bot(settings, sync_only=False))
+
+
+def prepare_store(settings: Settings) -> None:
+    """Bring the store up to date; name each refused article file on stderr, one line each."""
+    refused = ensure_store(settings).refused
+    if refused:
+        print(refused_summary(refused), file=sys.stderr, flush=True)
+
+
+def refused_summary(refused: tuple[Refusal, ...]) -> str:
+    lines = [f"skipped {refusal}" for refusal in refused]
+    lines.append(
+        f"{len(refused)} article file{'s' if len(refused) != 1 else ''} skipped; the bot starts with the "
+        "others. Fix or remove them, then restart (or run `python -m bot ingest` on them)."
+    )
+    return "\n".join(lines)
 
 
 def sync(settings: Settings) -> int:
@@ -41,7 +57,7 @@ def sync(settings: Settings) -> int:
     if not settings.token:
         print("error: set DISCORD_TOKEN (in the environment or .env) to sync commands", file=sys.stderr)
         return 1
-    ensure_store(settings)
+    prepare_store(settings)
     setup_logging(settings)
     return asyncio.run(_run_bot(settings, sync_only=True))
 
@@ -49,7 +65,7 @@ def sync(settings: Settings) -> int:
 def playground(settings: Settings) -> int:
     from bot.playground import run_playground
 
-    ensure_store(settings)
+    prepare_store(settings)
     return asyncio.run(run_playground(settings))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from bot.extract.model import PartialDate
 from bot.store.models import Citation
@@ -23,6 +25,7 @@ ELLIPSIS = "…"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _INLINE_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
 _LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
+T = TypeVar("T")
 
 
 def truncate(text: str, limit: int) -> str:
@@ -58,3 +61,27 @@ def cite(citation: Citation) -> str:
 def escape(text: str) -> str:
     """Text from an article or a user shown literally (no markdown); pings are stopped by allowed_mentions."""
     return _LINE_START_MARKDOWN.sub(r"\1\\\2", _INLINE_MARKDOWN.sub(r"\\\1", text))
+
+
+def literal(text: str, limit: int) -> str:
+    """Article or user text, escaped so it shows literally, in at most ``limit`` characters."""
+    budget = limit
+    while True:
+        shown = escape(truncate(text, budget))
+        if len(shown) <= limit:
+            return shown
+        # escaping added backslashes (at most one a character): cut the source by half the excess at least
+        budget -= max(1, (len(shown) - limit + 1) // 2)
+
+
+def fitting(items: Sequence[T], limit: int, *, size: Callable[[T], int] = len, gap: int = 0) -> list[T]:
+    """The longest run of ``items`` from the start whose sizes, plus ``gap`` between each two (a
+    separator's length), add up to at most ``limit``: the embed-size bookkeeping every answer shares."""
+    kept: list[T] = []
+    used = -gap
+    for item in items:
+        used += gap + size(item)
+        if used > limit:
+            break
+        kept.append(item)
+    return kept

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import UserFacingError
+from bot.render import said, speaker_name
 from bot.store import QuoteFact, Store
 from bot.text import (
     AUTOCOMPLETE_CHOICES,
@@ -23,7 +24,9 @@ from bot.text import (
     FOOTER_LIMIT,
     cite,
     escape,
+    fitting,
     format_date,
+    literal,
     truncate,
 )
 
@@ -47,25 +50,17 @@ def resolve_speaker(suggestions: list[tuple[str, float]]) -> str | None:
 
 def quote_field(quote: QuoteFact) -> tuple[str, str]:
     """(name, value) of one statement: who and when, then the words and where they come from."""
-    speaker = escape(quote.speaker) if quote.speaker else "Unnamed speaker"
-    name = truncate(f"{speaker} · {format_date(quote.date)}", FIELD_NAME_LIMIT)
-    source = f"\n— *{escape(cite(quote.citation))}*"
-    words = escape(quote.text)
-    body = f"“{words}”" if quote.kind == "direct" else f"{words} *(reported)*"
-    if len(body) + len(source) > FIELD_VALUE_LIMIT:
-        body = truncate(body, FIELD_VALUE_LIMIT - len(source))
-    return name, body + source
+    name = truncate(f"{speaker_name(quote, 200)} · {format_date(quote.date)}", FIELD_NAME_LIMIT)
+    source = f"\n— *{literal(cite(quote.citation), 300)}*"
+    return name, said(quote, FIELD_VALUE_LIMIT - len(source)) + source
 
 
 def quotes_embed(title: str, quotes: list[QuoteFact], more: bool) -> discord.Embed:
     """As many statements as fit Discord's embed limits, with a footer saying when some were left out."""
     embed = discord.Embed(title=truncate(title, EMBED_TITLE_LIMIT))
     budget = EMBED_TOTAL_LIMIT - len(embed.title or "") - FOOTER_RESERVE
-    for quote in quotes[:EMBED_FIELDS_LIMIT]:
-        name, value = quote_field(quote)
-        if len(name) + len(value) > budget:
-            break
-        budget -= len(name) + len(value)
+    fields = [quote_field(quote) for quote in quotes[:EMBED_FIELDS_LIMIT]]
+    for name, value in fitting(fields, budget, size=lambda field: len(field[0]) + len(field[1])):
         embed.add_field(name=name, value=value, inline=False)
     shown = len(embed.fields)
     if shown < len(quotes) or more:

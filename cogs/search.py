@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.client import UserFacingError
 from bot.store import SearchHit
-from bot.text import EMBED_DESCRIPTION_LIMIT, cite, escape, truncate
+from bot.text import EMBED_DESCRIPTION_LIMIT, cite, escape, fitting, truncate
 
 if TYPE_CHECKING:
     from bot.client import BriefingBot
@@ -38,14 +38,8 @@ def hit_entry(number: int, hit: SearchHit) -> str:
 
 def results_embed(hits: list[SearchHit]) -> discord.Embed:
     """One numbered entry per matching sentence, as many as fit the description."""
-    entries: list[str] = []
-    size = 0
-    for number, hit in enumerate(hits, start=1):
-        entry = hit_entry(number, hit)
-        if size + len(entry) + 2 > EMBED_DESCRIPTION_LIMIT:
-            break
-        entries.append(entry)
-        size += len(entry) + 2
+    entries = [hit_entry(number, hit) for number, hit in enumerate(hits, start=1)]
+    entries = fitting(entries, EMBED_DESCRIPTION_LIMIT, gap=len("\n\n"))
     embed = discord.Embed(title="Found in the articles", description="\n\n".join(entries))
     noun = "sentence" if len(entries) == 1 else "sentences"
     embed.set_footer(text=f"{len(entries)} matching {noun}, best first · /source shows a whole paragraph")

@@ -18,6 +18,7 @@ from bot.text import (
     EMBED_TITLE_LIMIT,
     cite,
     escape,
+    fitting,
     format_date,
     truncate,
 )
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 ENTRY_LIMIT = 600  # one article's lines in the list
 TITLE_LIMIT = 200  # a title inside a longer text
+MORE_ROOM = 100  # for "…and N more" after the articles that fit
 
 
 def article_entry(document: DocumentInfo) -> str:
@@ -42,16 +44,9 @@ def article_entry(document: DocumentInfo) -> str:
 
 def articles_embed(documents: list[DocumentInfo]) -> discord.Embed:
     """Every article that fits the description, newest first, saying how many were left out."""
-    entries: list[str] = []
-    size = 0
-    for document in documents:
-        entry = article_entry(document)
-        if size + len(entry) + 100 > EMBED_DESCRIPTION_LIMIT:
-            left = len(documents) - len(entries)
-            entries.append(f"…and {left} more: type in the article option to find one.")
-            break
-        entries.append(entry)
-        size += len(entry) + 2
+    entries = fitting([article_entry(d) for d in documents], EMBED_DESCRIPTION_LIMIT - MORE_ROOM, gap=2)
+    if len(entries) < len(documents):
+        entries.append(f"…and {len(documents) - len(entries)} more: type in the article option to find one.")
     embed = discord.Embed(title=f"Articles I know ({len(documents)})", description="\n\n".join(entries))
     embed.set_footer(text="Read a paragraph with /source article:<title> paragraph:<number>")
     return embed

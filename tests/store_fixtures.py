@@ -1,6 +1,7 @@
 """Fixtures and helpers for the knowledge store.
 
-* ``store_path`` / ``store``: a real store built from the repo's ``data/articles`` by the real ingest.
+* ``store_path`` / ``store``: a real store built from the tests' own copy of the seed article
+  (``tests/seed_articles``; tests never read ``data/articles``, which is the operator's) by the real ingest.
 * ``needs_pipeline``: skip marker for tests that need ``bot.extract.pipeline`` (until it lands).
 * ``fake_pipeline``: a tiny rule-based stand-in pipeline, so ingest logic is tested independently of
   the real extractor: a fixed gazetteer of actors, "A backs B" relations, sentences opening with
@@ -35,7 +36,8 @@ from bot.ingest import Pipeline, ingest
 from bot.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
-ARTICLES = REPO / "data" / "articles"
+ARTICLES = REPO / "tests" / "seed_articles"
+SEED_ARTICLE = ARTICLES / "russia-mediation-goals-in-libya.txt"
 
 
 def _pipeline_missing() -> str | None:
@@ -208,7 +210,7 @@ def fake_pipeline() -> Pipeline:
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    """A store built from the repo's articles by the real ingest and pipeline."""
+    """A store built from the seed article by the real ingest and pipeline."""
     if PIPELINE_MISSING:
         pytest.skip(PIPELINE_MISSING)
     path = tmp_path / "briefing.db"

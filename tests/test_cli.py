@@ -50,7 +50,7 @@ def test_ingest_reports_each_file(articles: Path, tmp_path: Path, capsys: pytest
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["added", "moscow", "4", "actors,", "1", "events,", "0", "quotes"]
     assert out[1].split() == ["added", "offensive", "3", "actors,", "2", "events,", "1", "quotes"]
-    assert out[2] == f"2 added, 0 updated, 0 unchanged → {path}"
+    assert out[2] == f"2 added, 0 updated, 0 unchanged, 0 refused → {path}"
     assert main(["ingest", str(articles / "moscow.md"), "--db", str(path)]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("unchanged  moscow")
     assert_healthy(path)
@@ -64,15 +64,18 @@ def test_ingest_uses_the_configured_store_by_default(
     assert (tmp_path / "configured.db").exists()
 
 
-def test_a_refused_file_is_one_error_line(
+def test_every_refused_file_is_one_error_line_and_the_exit_code_is_1(
     articles: Path, db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (articles / "broken.txt").write_bytes(b"\xff\xfe\xfa not text")
+    (articles / "empty.md").write_bytes(b"")
     assert main(["ingest", str(articles), "--db", str(db)]) == 1
     captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.count("\n") == 1
-    assert captured.err.startswith(f"error: refused {articles / 'broken.txt'}: ")
+    assert captured.err.splitlines() == [
+        f"error: refused {articles / 'broken.txt'}: UTF-16 text; save it as UTF-8",
+        f"error: refused {articles / 'empty.md'}: the file is empty",
+    ]
+    assert captured.out.splitlines()[-1] == f"0 added, 0 updated, 2 unchanged, 2 refused → {db}"
 
 
 def test_ingest_of_a_folder_without_articles(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -197,3 +200,31 @@ def test_python_dash_m_bot_errors_without_a_traceback(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_ingest_prune_removes_articles_whose_file_is_gone(
+    articles: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (articles / "moscow.md").unlink()
+    assert main(["ingest", str(articles), "--db", str(db)]) == 0
+    assert "removed" not in capsys.readouterr().out
+    assert main(["ingest", "--prune", str(articles), "--db", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "unchanged  offensive  3 actors, 2 events, 1 quotes",
+        "removed    moscow     0 actors, 0 events, 0 quotes",
+    ]
+    assert main(["ingest", "--prune", str(articles / "offensive.txt"), "--db", str(db)]) == 1
+    assert capsys.readouterr().err == "error: --prune takes one folder (e.g. data/articles)\n"
+
+
+def test_invite_prints_the_link_with_the_scopes_and_permissions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["invite", "1234567890"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "https://discord.com/oauth2/authorize?client_id=1234567890"
+        "&scope=bot+applications.commands&permissions=274877991936"
+    )
+    assert out[1:3] == [
+        "It asks for these permissions:",
+        "  View Channels: see the briefing channel and the messages that mention it",
+    ]

@@ -23,7 +23,7 @@ from bot.extract.dates import (
 )
 from bot.extract.model import PartialDate
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "articles" / "russia-mediation-goals-in-libya.txt"
+SAMPLE = Path(__file__).resolve().parent / "seed_articles" / "russia-mediation-goals-in-libya.txt"
 THURSDAY = PartialDate(2020, 1, 16)  # a Thursday
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.extract.model import Document, Extraction
-from bot.ingest import IngestError, IngestReport, Pipeline, ensure_store, find_articles, ingest
+from bot.ingest import IngestReport, Pipeline, StoreCheck, ensure_store, find_articles, ingest
 from bot.store import StoreError
 from tests.store_fixtures import FAKE_PIPELINE, assert_healthy, dump, fake_extract
 
@@ -153,29 +153,34 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
 
 
 @pytest.mark.parametrize(("name", "content", "reason"), BAD_FILES, ids=[name for name, _, _ in BAD_FILES])
-def test_a_refused_file_leaves_the_store_exactly_as_it_was(
+def test_a_refused_file_is_named_and_the_other_files_are_stored(
     articles: Path, db: Path, name: str, content: bytes, reason: str
 ) -> None:
     run([articles], db)
-    before = dump(db)
-    (articles / "offensive.txt").write_text(
-        ARTICLE_ONE + "\nEgypt backs Haftar.\n", encoding="utf-8"
-    )  # a change…
-    (articles / name).write_bytes(content)  # …and a bad file in the same run
-    with pytest.raises(IngestError) as refused:
-        ingest([articles], db, FAKE_PIPELINE)
-    message = str(refused.value)
-    assert message.startswith(f"refused {articles / name}: ")
-    assert reason in message
-    assert "\n" not in message
-    assert dump(db) == before
-    assert_healthy(db)
+    (articles / "offensive.txt").write_text(ARTICLE_ONE + "\nEgypt backs Haftar.\n", encoding="utf-8")
+    (articles / name).write_bytes(content)  # a bad file in the same run as a change
+    report = run([articles], db)
+    [refusal] = report.refused
+    assert refusal.path == str(articles / name)
+    assert reason in refusal.reason and "\n" not in str(refusal)
+    assert statuses(report) == {"offensive": "updated", "moscow": "unchanged"}
+    assert count(db, "documents") == 2
+    assert count(db, "relations") == 2  # Russia backs Haftar, and the change: Egypt backs Haftar
 
 
-def test_a_refused_first_run_creates_no_store(articles: Path, db: Path) -> None:
-    (articles / "empty.txt").write_bytes(b"")
-    with pytest.raises(IngestError):
-        ingest([articles], db, FAKE_PIPELINE)
+def test_every_bad_file_is_named_in_one_run(articles: Path, db: Path) -> None:
+    for name, content, _ in BAD_FILES:
+        (articles / name).write_bytes(content)
+    report = run([articles], db)
+    reasons = {Path(r.path).name: r.reason for r in report.refused}
+    assert all(reason in reasons[name] for name, _, reason in BAD_FILES)
+    assert statuses(report) == {"offensive": "added", "moscow": "added"}
+
+
+def test_a_refused_first_run_creates_no_store(tmp_path: Path, db: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    report = ingest([tmp_path / "empty.txt"], db, FAKE_PIPELINE)
+    assert [r.reason for r in report.refused] == ["the file is empty"]
     assert not db.exists()
 
 
@@ -188,19 +193,23 @@ def test_an_unreadable_file_is_refused(articles: Path, db: Path, monkeypatch: py
         return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    with pytest.raises(IngestError, match=r"moscow\.md: unreadable \(Permission denied\)"):
-        ingest([articles], db, FAKE_PIPELINE)
+    report = ingest([articles], db, FAKE_PIPELINE)
+    assert [str(r) for r in report.refused] == [f"{articles / 'moscow.md'}: unreadable (Permission denied)"]
+    assert statuses(report) == {"offensive": "added"}
 
 
 def test_a_missing_path_is_refused(tmp_path: Path, db: Path) -> None:
-    with pytest.raises(IngestError, match="no such file or directory"):
-        ingest([tmp_path / "nope.txt"], db, FAKE_PIPELINE)
+    report = ingest([tmp_path / "nope.txt"], db, FAKE_PIPELINE)
+    assert [str(r) for r in report.refused] == [f"{tmp_path / 'nope.txt'}: no such file or directory"]
 
 
-def test_two_files_with_one_key_are_refused(articles: Path, db: Path) -> None:
-    (articles / "offensive.md").write_text(ARTICLE_TWO, encoding="utf-8")
-    with pytest.raises(IngestError, match="same document key 'offensive'"):
-        ingest([articles], db, FAKE_PIPELINE)
+def test_of_two_files_with_one_key_the_second_is_refused(articles: Path, db: Path) -> None:
+    (articles / "offensive.md").write_text("Egypt backs Haftar.\n", encoding="utf-8")
+    report = run([articles], db)
+    [refusal] = report.refused
+    assert refusal.path == str(articles / "offensive.txt")  # sorted: offensive.md comes first
+    assert refusal.reason.startswith("same document key 'offensive' as ")
+    assert statuses(report) == {"offensive": "added", "moscow": "added"}
 
 
 def test_an_extraction_crash_refuses_the_file(articles: Path, db: Path) -> None:
@@ -209,23 +218,45 @@ def test_an_extraction_crash_refuses_the_file(articles: Path, db: Path) -> None:
             raise KeyError("lexicon entry")
         return fake_extract(document)
 
-    with pytest.raises(IngestError, match=r"moscow\.md: extraction failed \(KeyError: 'lexicon entry'\)"):
-        ingest([articles], db, dataclasses.replace(FAKE_PIPELINE, extract=crash))
-    assert not db.exists()
+    report = run([articles], db, dataclasses.replace(FAKE_PIPELINE, extract=crash))
+    assert [str(r) for r in report.refused] == [
+        f"{articles / 'moscow.md'}: extraction failed (KeyError: 'lexicon entry')"
+    ]
+    assert statuses(report) == {"offensive": "added"}
 
 
-def test_an_extraction_that_does_not_fit_its_document_is_refused(articles: Path, db: Path) -> None:
+def test_a_failure_inside_one_file_leaves_nothing_of_it_and_keeps_the_others(
+    articles: Path, db: Path
+) -> None:
+    """The failing file's old version stays whole; the file written before it in the same run stays too."""
+
     def misplaced(document: Document) -> Extraction:
         extraction = fake_extract(document)
-        extraction.events[0].paragraph = 99
+        if document.key == "offensive":
+            extraction.events[-1].paragraph = 99  # fails on insert, after its old rows were deleted
         return extraction
 
     run([articles], db)
     before = dump(db)
-    (articles / "offensive.txt").write_text(ARTICLE_ONE + "\nMore.\n", encoding="utf-8")
-    with pytest.raises(IngestError, match="does not fit the document"):
-        ingest([articles], db, dataclasses.replace(FAKE_PIPELINE, extract=misplaced, version="fake-2"))
-    assert dump(db) == before
+    offensive_rows = [line for line in before if "offensive" in line or "Tripoli" in line]
+    report = run([articles], db, dataclasses.replace(FAKE_PIPELINE, extract=misplaced, version="fake-2"))
+    assert [Path(r.path).name for r in report.refused] == ["offensive.txt"]
+    assert "does not fit the document" in report.refused[0].reason
+    assert statuses(report) == {"moscow": "updated"}
+    conn = sqlite3.connect(db)
+    versions = dict(conn.execute("SELECT key, extractor_version FROM documents"))
+    conn.close()
+    assert versions == {"moscow": "fake-2", "offensive": "fake-1"}
+    after = dump(db)
+    assert [line for line in after if "offensive" in line or "Tripoli" in line] == offensive_rows
+
+
+def test_a_refused_new_version_keeps_the_old_one_under_prune(articles: Path, db: Path) -> None:
+    run([articles], db, prune_under=articles)
+    (articles / "moscow.md").write_bytes(b"")
+    report = run([articles], db, prune_under=articles)
+    assert [Path(r.path).name for r in report.refused] == ["moscow.md"]
+    assert count(db, "documents") == 2
 
 
 # -- ensure_store ---------------------------------------------------------------------------------------
@@ -330,9 +361,71 @@ def test_a_store_locked_by_another_writer_fails_cleanly(
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with pytest.raises(StoreError, match="database is locked; nothing was written"):
+        with pytest.raises(StoreError, match=r"database is locked; stopped at .*offensive\.txt"):
             ingest([articles], db, FAKE_PIPELINE)
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert dump(db) == before
+
+
+@pytest.mark.usefixtures("use_fake_pipeline")
+def test_ensure_store_starts_with_the_good_files_and_names_the_bad_ones(articles: Path, db: Path) -> None:
+    for name, content, _ in BAD_FILES[:3]:
+        (articles / name).write_bytes(content)
+    refused = ensure_store(settings_for(db, articles)).refused
+    assert sorted(Path(r.path).name for r in refused) == sorted(name for name, _, _ in BAD_FILES[:3])
+    assert count(db, "documents") == 2
+
+
+@pytest.mark.usefixtures("use_fake_pipeline")
+def test_a_bad_file_newer_than_the_store_does_not_rebuild_it_at_every_start(
+    articles: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = articles / "empty.txt"
+    bad.write_bytes(b"")
+    future = bad.stat().st_mtime + 3600
+    os.utime(bad, (future, future))
+    settings = settings_for(db, articles)
+    first = ensure_store(settings).refused
+    calls: list[object] = []
+    real_ingest = ingest
+    monkeypatch.setattr("bot.ingest.ingest", lambda *a, **k: calls.append(a) or real_ingest(*a, **k))
+    assert ensure_store(settings) == StoreCheck(first)  # still named at every start, nothing changed…
+    assert calls == []  # …but not ingested again while nothing changed
+    bad.write_text(ARTICLE_TWO.replace("Moscow", "Cairo"), encoding="utf-8")  # fixed
+    assert ensure_store(settings).refused == ()
+    assert len(calls) == 1
+    assert count(db, "documents") == 3
+
+
+@pytest.mark.usefixtures("use_fake_pipeline")
+def test_ensure_store_with_only_bad_files_builds_an_empty_store(tmp_path: Path, db: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    assert [r.reason for r in ensure_store(settings_for(db, folder)).refused] == ["the file is empty"]
+    assert count(db, "documents") == 0
+
+
+def test_the_headline_role_follows_the_newest_document_as_files_come_and_go(articles: Path, db: Path) -> None:
+    def roles_by_document(document: Document) -> Extraction:
+        extraction = fake_extract(document)
+        for actor in extraction.actors:
+            actor.role = f"role in {document.key}"
+        return extraction
+
+    pipeline = dataclasses.replace(FAKE_PIPELINE, extract=roles_by_document)
+
+    def headline() -> str:
+        conn = sqlite3.connect(db)
+        try:
+            return conn.execute("SELECT role FROM actors WHERE name = 'Khalifa Haftar'").fetchone()[0]
+        finally:
+            conn.close()
+
+    run([articles], db, pipeline)
+    assert headline() == "role in offensive"  # published 2019-04, after moscow's 2018-11-07
+    (articles / "offensive.txt").unlink()
+    run([articles], db, pipeline, prune_under=articles)
+    assert headline() == "role in moscow"

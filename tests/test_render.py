@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from bot.render import (
     literal,
     paragraph_ranges,
     profile_embed,
+    said,
     statement_pages,
     timeline_pages,
     unknown_actor_message,
@@ -34,6 +36,7 @@ from bot.store.models import (
     RelationGroup,
     RoleFact,
 )
+from bot.text import fitting
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CITATION = Citation("doc", "An Article", 3, 0)
@@ -149,7 +152,7 @@ def test_direct_statements_are_quoted_verbatim():
 
 def test_reported_statements_are_marked_as_reported():
     page = statement_pages([quote("they would win", kind="reported")], "Statements")[0]
-    assert page.description.startswith("**Khalifa Haftar**, undated: (reported) they would win")
+    assert page.description.startswith("**Khalifa Haftar**, undated: they would win *(reported)*")
 
 
 @settings(max_examples=30, deadline=None)
@@ -222,3 +225,28 @@ def test_timeline_chart_of_many_events_is_drawn_quickly():
     started = dt.datetime.now()
     timeline_png(events, "Many")
     assert dt.datetime.now() - started < dt.timedelta(seconds=3)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "limit", "gap", "kept"),
+    [
+        ([3, 3, 3], 9, 0, 3),
+        ([3, 3, 3], 8, 0, 2),
+        ([3, 3, 3], 11, 1, 3),  # 3 + 1 + 3 + 1 + 3
+        ([3, 3, 3], 10, 1, 2),
+        ([5, 1], 4, 0, 0),  # stops at the first that does not fit, even if a later one would
+        ([], 10, 2, 0),
+    ],
+)
+def test_fitting_keeps_the_longest_prefix_within_the_limit(
+    sizes: list[int], limit: int, gap: int, kept: int
+) -> None:
+    items = ["x" * size for size in sizes]
+    assert fitting(items, limit, gap=gap) == items[:kept]
+
+
+@pytest.mark.parametrize("kind", ["direct", "reported"])
+def test_a_statement_is_said_within_its_limit_whatever_the_text(kind: str) -> None:
+    text = said(quote("*bold* " * 400, kind=kind), 300)
+    assert 250 <= len(text) <= 300  # cut to fit, not far shorter
+    assert text.startswith("“\\*bold\\*") if kind == "direct" else text.endswith("… *(reported)*")

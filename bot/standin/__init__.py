@@ -1,9 +1,10 @@
 """A loopback Discord for tests: the unmodified discord.py client talks to it over real sockets (127.0.0.1).
 
-Writing a cog test (fixtures from ``tests/standin_fixtures.py``; ``standin`` has "Test Guild" with #general
-and #briefings, users "owner" (guild owner, Admin role) and "member"; drivers default to #general/"member")::
+Writing a cog test (the harness is ``bot/standin/testing.py``, the fixtures ``tests/standin_fixtures.py``;
+``standin`` has "Test Guild" with #general and #briefings, users "owner" (guild owner, Admin role) and
+"member"; drivers default to #general/"member")::
 
-    from tests.standin_fixtures import run_bot
+    from bot.standin.testing import run_bot
 
     @pytest.mark.standin(ack_deadline=0.5)          # optional StandInConfig overrides
     async def test_latest(standin):

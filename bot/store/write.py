@@ -9,7 +9,9 @@ them; :func:`finish_run` then removes aliases and actors no document refers to a
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.extract.model import Actor, Event, Extraction, PartialDate, Quote
@@ -93,8 +95,23 @@ def write_extraction(
     return document_counts(conn, document.key)
 
 
-def finish_run(conn: sqlite3.Connection, extractor_version: str, finished_at: str, started_at: str) -> None:
-    """After documents changed: drop orphans, settle each actor's headline role, record the run."""
+def document_actor_ids(conn: sqlite3.Connection, key: str) -> set[int]:
+    """The actors a stored document names (their headline roles may change with it)."""
+    rows = conn.execute(
+        "SELECT actor_id FROM actor_documents JOIN documents d ON d.id = document_id WHERE d.key = ?", (key,)
+    )
+    return {actor_id for (actor_id,) in rows}
+
+
+def finish_run(
+    conn: sqlite3.Connection,
+    extractor_version: str,
+    finished_at: str,
+    started_at: str,
+    actor_ids: Collection[int] | None = None,
+) -> None:
+    """After documents changed: drop orphans, settle the headline role of ``actor_ids`` (every actor when
+    None), record the run."""
     conn.execute("DELETE FROM actor_aliases WHERE id NOT IN (SELECT alias_id FROM actor_alias_sources)")
     conn.execute("DELETE FROM actors WHERE id NOT IN (SELECT actor_id FROM actor_documents)")
     # The headline role is the one given by the most recently published document that gives any.
@@ -102,7 +119,9 @@ def finish_run(conn: sqlite3.Connection, extractor_version: str, finished_at: st
         """UPDATE actors SET role = (
                SELECT ad.role FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
                WHERE ad.actor_id = actors.id AND ad.role IS NOT NULL
-               ORDER BY d.published DESC NULLS LAST, d.key LIMIT 1)"""
+               ORDER BY d.published DESC NULLS LAST, d.key LIMIT 1)
+           WHERE ?1 IS NULL OR id IN (SELECT value FROM json_each(?1))""",
+        (None if actor_ids is None else json.dumps(sorted(actor_ids)),),
     )
     generation = int(get_meta(conn, "generation") or 0) + 1
     for key, value in (

@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import discord
 
+from bot.render import KIND_NAMES
 from bot.store import ActorProfile, ActorSuggestion, Citation, RelatedActor
-from bot.text import CONTENT_LIMIT, EMBED_TITLE_LIMIT, EMBED_TOTAL_LIMIT, cite, escape, truncate
+from bot.text import CONTENT_LIMIT, EMBED_TITLE_LIMIT, EMBED_TOTAL_LIMIT, cite, escape, fitting, truncate
 
 MAX_PROFILES = 5  # profiles in one answer; more actors are listed by name
 MAX_RELATIONS = 2
 ROLE_LIMIT = 300
 NAME_LIMIT = 100
 SUBJECT_LIMIT = 80
-KIND_LABELS = {
-    "person": "Person",
-    "organization": "Organization",
-    "country": "Country",
-    "armed_group": "Armed group",
-    "government": "Government",
-    "other": "Actor",
-}
 RELATION_PRIORITY = ("leads", "member_of", "backs", "opposes", "ally_of")
 EXAMPLE = "who is Haftar?"
 NO_SUBJECT = f"Ask me about someone in the articles, e.g. “{EXAMPLE}”"
@@ -29,7 +22,7 @@ NONE_FOUND = "I found no actor I know in that message."
 
 def short_profile(profile: ActorProfile) -> discord.Embed:
     """Name, kind and cited role, then the best-attested links ("leads **Libyan National Army**")."""
-    lines = [f"**{KIND_LABELS.get(profile.kind, 'Actor')}**"]
+    lines = [f"**{KIND_NAMES[profile.kind][0]}**"]
     if profile.roles:
         role = profile.roles[0]
         lines[0] += f" · {escape(truncate(role.role, ROLE_LIMIT))}{_source(role.citation)}"
@@ -61,14 +54,7 @@ def profiles_answer(
 ) -> tuple[str | None, list[discord.Embed]]:
     """(content, embeds): a profile each within the 6,000 characters all embeds of a message share; the
     actors left over, and ``others`` (found but not fetched), named in the content."""
-    embeds: list[discord.Embed] = []
-    total = 0
-    for profile in profiles:
-        embed = short_profile(profile)
-        if total + len(embed) > EMBED_TOTAL_LIMIT:
-            break
-        embeds.append(embed)
-        total += len(embed)
+    embeds = fitting([short_profile(profile) for profile in profiles], EMBED_TOTAL_LIMIT)
     rest = [escape(truncate(name, NAME_LIMIT)) for name in [p.name for p in profiles[len(embeds) :]] + others]
     content = truncate(f"Also named: {', '.join(rest)}", CONTENT_LIMIT) if rest else None
     return content, embeds

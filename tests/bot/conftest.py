@@ -1,4 +1,4 @@
-"""The project's bot, running for real against the stand-in on a store built from data/articles.
+"""The project's bot, running for real against the stand-in on a store built from the tests' seed article.
 
     async def test_something(bot, standin):
         result = await standin.slash("actor", {"name": "Haftar"})
@@ -15,23 +15,12 @@ import pytest
 from bot.client import BriefingBot
 from bot.config import Settings
 from bot.standin import StandIn
-from tests.standin_fixtures import run_bot
+from bot.standin.testing import bot_settings, run_bot
+from tests.store_fixtures import ARTICLES
 
 
 def make_settings(standin: StandIn, db_path: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "token": standin.config.token,
-        "api_base": standin.api_base,
-        "db_path": db_path,
-        "articles_dir": Path("data/articles"),
-        "dev_guild_id": None,
-        "log_level": "INFO",
-        "shard_count": None,
-        "shard_ids": None,
-        "message_content": False,
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    return bot_settings(standin, db_path, ARTICLES, **overrides)
 
 
 class FakeClock:

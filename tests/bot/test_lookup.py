@@ -1,5 +1,5 @@
 """Actor look-ups in chat, through the stand-in: the "Look up actors" menu, answers when mentioned, and
-opt-in automatic answers (``/lookup``), with the real bot on a store built from data/articles."""
+opt-in automatic answers (``/lookup``), with the real bot on a store built from the seed article."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.standin import StandIn
-from tests.store_fixtures import assert_healthy
+from tests.store_fixtures import ARTICLES, assert_healthy
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -22,7 +22,7 @@ async def _start_bot(standin: StandIn, store_path: Path, token: str) -> asyncio.
         "DISCORD_TOKEN": token,
         "DISCORD_API_BASE": standin.api_base,
         "BRIEFING_DB": str(store_path),
-        "BRIEFING_ARTICLES": str(Path("data/articles").resolve()),
+        "BRIEFING_ARTICLES": str(ARTICLES),
         "LOG_LEVEL": "INFO",
     }
     return await asyncio.create_subprocess_exec(

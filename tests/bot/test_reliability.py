@@ -12,6 +12,7 @@ import pytest
 
 from bot.ingest import ingest
 from bot.standin import StandIn
+from tests.store_fixtures import SEED_ARTICLE
 
 pytestmark = pytest.mark.cogs("cogs.actors", "cogs.search")
 
@@ -74,7 +75,7 @@ async def test_an_ingest_while_the_bot_runs_is_visible_without_a_restart(
 ):
     article = tmp_path / "talks-in-geneva.md"
     article.write_text(NEW_ARTICLE, encoding="utf-8")
-    shutil.copy(Path("data/articles/russia-mediation-goals-in-libya.txt"), tmp_path)
+    shutil.copy(SEED_ARTICLE, tmp_path)
     ingest([tmp_path], store_path)
     suggested = await standin.autocomplete("actor", {"name": "Salame"}, "name")
     result = await standin.slash("actor", {"name": "Ghassan Salame"})

@@ -1,4 +1,4 @@
-"""/timeline end to end: filters, date parsing, paging and the chart, on the store built from data/articles.
+"""/timeline end to end: filters, date parsing, paging, the chart, on a store built from the seed article.
 
 The bot's clock is the fixture's 20 Apr 2019, so a date typed without a year ("8 Apr") is in 2019.
 """

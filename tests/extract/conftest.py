@@ -11,7 +11,7 @@ from bot.extract.model import Extraction
 from bot.extract.pipeline import extract
 
 ARTICLES = Path(__file__).parent.parent / "articles"
-SEED = Path(__file__).parents[2] / "data" / "articles" / "russia-mediation-goals-in-libya.txt"
+SEED = Path(__file__).parents[1] / "seed_articles" / "russia-mediation-goals-in-libya.txt"
 
 
 def extract_file(path: Path, *, drop_front_matter: bool = False) -> Extraction:
