@@ -99,6 +99,8 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             else f"{counts.actors} actors, {counts.events} events, {counts.quotes} quotes"
         )
         print(f"{result.status:<10} {result.key:<{width}}  {detail}")
+        for warning in result.warnings:
+            print(f"warning: {result.path or result.key}: {warning}", file=sys.stderr)
     for refusal in report.refused:
         print(f"error: refused {refusal}", file=sys.stderr)
     summary = ", ".join(f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged"))

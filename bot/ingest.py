@@ -94,6 +94,7 @@ class FileResult:
     status: Status
     counts: DocumentCounts
     duplicate_of: str | None = None  # for "duplicate": the document that already has this text
+    warnings: tuple[str, ...] = ()  # what the file's author should fix ("front matter key 'publised' …")
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,13 @@ def ingest(
     finally:
         writer.close()
     results = [
-        FileResult(a.document.key, a.document.path, status, counts[a.document.key])
+        FileResult(
+            a.document.key,
+            a.document.path,
+            status,
+            counts[a.document.key],
+            warnings=tuple(a.document.warnings),
+        )
         for a, status in zip(articles, results, strict=True)
         if status is not None
     ]
@@ -384,6 +391,8 @@ def ensure_store(settings: Settings) -> StoreCheck:
     changed = tuple(result for result in report.results if result.status != "unchanged")
     for result in changed:
         log.info("store: %s %s", result.status, result.key)
+        for warning in result.warnings:
+            log.warning("store: %s: %s", result.path or result.key, warning)
     with closing(connect(db_path)) as conn, transaction(conn):
         refusals = [[r.path, r.reason] for r in report.refused]
         set_meta(conn, SNAPSHOT_META, json.dumps({"files": snapshot, "refused": refusals}))

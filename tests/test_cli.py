@@ -228,3 +228,15 @@ def test_invite_prints_the_link_with_the_scopes_and_permissions(capsys: pytest.C
         "It asks for these permissions:",
         "  View Channels: see the briefing channel and the messages that mention it",
     ]
+
+
+def test_ingest_warns_of_an_unknown_front_matter_key_with_the_closest_one(tmp_path):
+    """The real pipeline, in a process of its own (this module's tests use a fake one)."""
+    article = tmp_path / "typo.md"
+    article.write_text("---\npublised: 2020-01-14\n---\nThe rebels left on Monday.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "bot", "ingest", "--db", str(tmp_path / "s.db"), str(article)]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    err = done.stderr
+    hint = "front matter key 'publised' is not used (did you mean 'published'?)"
+    assert f"warning: {article.resolve()}: {hint}" in err
