@@ -269,6 +269,12 @@ def _not_a_person(candidate: Candidate, named: list[Entity]) -> bool:
     return bool(covering) and all(label in _NOT_PERSON_LABELS for label in covering)
 
 
+def _read_as_person(candidate: Candidate, named: list[Entity]) -> bool:
+    return any(
+        label == "PERSON" and start <= candidate.start and candidate.end <= end for start, end, label in named
+    )
+
+
 def _titled_person(sentence: Sentence, span: Span, named: list[Entity]) -> Candidate | None:
     """A title run into a name the model reads as a person: "NSC Coordinator for Strategic Communications"
     + "John Kirby"."""
@@ -364,6 +370,11 @@ def _only_a_title(words: tuple[str, ...], gaz: Gazetteer) -> bool:
     A monarch's style names one person ("the Amir of Qatar") and stays a name."""
     if words[0].lower() in _MONARCHS:
         return False
+    lowered = [w.lower() for w in words]
+    if "of" in lowered:  # "President of the Republic of Rwanda": the rest may be one country's name
+        rest = " ".join(words[lowered.index("of") + 1 :])
+        if gaz.country(rest) is not None or gaz.country(re.sub(r"^the\s+", "", rest)) is not None:
+            words = words[: lowered.index("of")]
     titled = False
     for word in words:
         lower = word.lower().rstrip(".").removesuffix("’s").removesuffix("'s")
@@ -462,8 +473,12 @@ class _Builder:
             self.index.modifiers[(sentence.paragraph, sentence.index)] = modifiers
             named = self.named.get((sentence.paragraph, sentence.index), [])
             found = [c for span in spans for c in _classify(sentence, span, self.gaz, named)]
-            if sentence.paragraph == 0:  # a headline in title case is no evidence but for a person's name
-                found = [c for c in found if c.category == "person"]
+            if (
+                sentence.paragraph == 0
+            ):  # a title-case headline: evidence only of a titled or model-read person
+                found = [
+                    c for c in found if c.category == "person" and (c.title or _read_as_person(c, named))
+                ]
             candidates += found
         for candidate in candidates:
             self._register(candidate)
@@ -558,6 +573,8 @@ class _Builder:
 
     def _resolve_short(self, candidate: Candidate) -> str | None:
         word = candidate.name
+        if word.lower() in FUNCTION_WORDS:
+            return None  # "D.C. It’s …": a pronoun after an initialism, not a name
         if (actor := self.alias_to_actor.get(fold(word))) is not None:
             return actor
         if (known := self.gaz.organization(word)) is not None:
