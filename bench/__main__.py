@@ -6,7 +6,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-BENCHMARKS = ("ingest", "commands", "briefing")  # modules of this package, each with ``main(argv) -> int``
+# Modules of this package, each with ``main(argv) -> int``.
+BENCHMARKS = ("ingest", "commands", "briefing", "questions")
 
 
 def main(argv: Sequence[str]) -> int:
