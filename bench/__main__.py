@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 # Modules of this package, each with ``main(argv) -> int``.
-BENCHMARKS = ("ingest", "commands", "briefing", "questions")
+BENCHMARKS = ("ingest", "commands", "briefing", "questions", "resolve")
 
 
 def main(argv: Sequence[str]) -> int:

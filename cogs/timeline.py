@@ -9,15 +9,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.actor_option import ActorOption, pick_actor
 from bot.chart import FILENAME, render_timeline
 from bot.client import BriefingBot, UserFacingError, send_ephemeral
 from bot.extract.dates import parse_user_date
 from bot.extract.model import PartialDate
 from bot.pager import DEFAULT_TIMEOUT, Pager
 from bot.render import date_span, literal, timeline_pages
+from bot.resolve import Resolution
 from bot.store.models import TimelinePage
 from bot.text import format_date
-from cogs.actors import actor_autocomplete, unknown_actor
 
 MAX_EVENTS = 200  # pre-rendered into pages; beyond this the footer asks for narrower dates
 
@@ -63,11 +64,10 @@ class Timeline(commands.Cog):
         on="One day, month or year, e.g. 8 Apr 2019 or April 2019",
         chart="Also attach a picture of the timeline",
     )
-    @app_commands.autocomplete(actor=actor_autocomplete)
     async def timeline(
         self,
         interaction: discord.Interaction[BriefingBot],
-        actor: app_commands.Range[str, 1, 100] | None = None,
+        actor: app_commands.Transform[Resolution, ActorOption] | None = None,
         start: str | None = None,
         end: str | None = None,
         on: str | None = None,
@@ -78,16 +78,18 @@ class Timeline(commands.Cog):
         last = parse_option("to", end, today)
         day = parse_option("on", on, today)
         check_order(first, last)
-        store = self.bot.store
-        canonical = await store.resolve_actor(actor) if actor else None
-        if actor and canonical is None:
-            raise await unknown_actor(store, actor)
-        found = await store.timeline(canonical, first, last, day, limit=MAX_EVENTS)
+        canonical, note = None, None
+        if actor is not None:
+            picked = await pick_actor(interaction, actor, timeout=self.pager_timeout)
+            if picked is None:
+                return
+            canonical, note, interaction = picked.name, picked.note, picked.interaction
+        found = await self.bot.store.timeline(canonical, first, last, day, limit=MAX_EVENTS)
         span = date_span(first, last, day)
         if not found.events:
-            await send_ephemeral(interaction, empty_message(canonical, span))
+            await send_ephemeral(interaction, " ".join(filter(None, [note, empty_message(canonical, span)])))
             return
-        await self._answer(interaction, found, canonical, span, chart=chart)
+        await self._answer(interaction, found, canonical, span, chart=chart, note=note)
 
     async def _answer(
         self,
@@ -97,6 +99,7 @@ class Timeline(commands.Cog):
         span: str,
         *,
         chart: bool,
+        note: str | None = None,
     ) -> None:
         title = f"Timeline: {actor}" if actor else "Timeline"
         pages = timeline_pages(found.events, title, span[:1].upper() + span[1:], total=found.total)
@@ -107,7 +110,8 @@ class Timeline(commands.Cog):
             file = discord.File(io.BytesIO(png), filename=FILENAME)
             for page in pages:
                 page.set_image(url=f"attachment://{FILENAME}")
-        await Pager(pages, interaction.user, timeout=self.pager_timeout).start(interaction, file=file)
+        pager = Pager(pages, interaction.user, timeout=self.pager_timeout)
+        await pager.start(interaction, file=file, content=note)
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -24,7 +24,7 @@ from bot.store import report
 from bot.store.models import (
     ActorDocument,
     ActorProfile,
-    ActorSuggestion,
+    ActorRecord,
     ActorSummary,
     Citation,
     Direction,
@@ -39,7 +39,7 @@ from bot.store.models import (
     StoreStats,
     TimelinePage,
 )
-from bot.store.names import NameIndex, normalize_name
+from bot.store.names import normalize_name
 from bot.store.schema import BUSY_TIMEOUT_MS, StoreError, connect
 from bot.store.write import SET_META_SQL
 
@@ -93,9 +93,9 @@ class Store:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
-        self._names = NameIndex(())
-        self._kinds: dict[str, ActorKind] = {}
+        self._exact: dict[str, str] = {}  # folded name or alias → canonical name
         self._data_version = -1
+        self.generation = 0  # goes up each time refresh sees a commit, so caches over the store know
         # Profiles only change when an ingest commits (which refresh notices), so each is built once.
         self._profiles: dict[str, ActorProfile] = {}
 
@@ -141,21 +141,23 @@ class Store:
             await self._load_names()
         self._profiles.clear()
         self._data_version = version
+        self.generation += 1
         return True
 
     async def _load_names(self) -> None:
-        actors = await self._all(
-            """SELECT a.name, a.kind, (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS weight
-               FROM actors a ORDER BY a.id"""
+        rows = await self._all(
+            """SELECT a.name AS actor, a.name FROM actors a
+               UNION ALL SELECT a.name, al.alias FROM actor_aliases al JOIN actors a ON a.id = al.actor_id"""
         )
-        aliases = await self._all(
-            "SELECT a.name, al.alias FROM actor_aliases al JOIN actors a ON a.id = al.actor_id ORDER BY al.id"
-        )
-        weights = {row["name"]: row["weight"] for row in actors}
-        self._kinds = {row["name"]: row["kind"] for row in actors}
-        names = [(row["name"], row["name"], row["weight"]) for row in actors]
-        names += [(row["name"], row["alias"], weights[row["name"]]) for row in aliases]
-        self._names = await asyncio.to_thread(NameIndex, names)
+        exact: dict[str, str] = {}
+        for row in rows:
+            exact.setdefault(normalize_name(row["name"]), row["actor"])
+        self._exact = exact
+
+    def _canonical(self, name: str) -> str | None:
+        """The actor whose name or alias is ``name`` (case, accents and "the" folded); no guessing here:
+        :mod:`bot.resolve` turns what users type into canonical names."""
+        return self._exact.get(normalize_name(name))
 
     @asynccontextmanager
     async def _snapshot(self) -> AsyncIterator[None]:
@@ -238,15 +240,33 @@ class Store:
 
     # -- actors ----------------------------------------------------------------------------------------------
 
-    async def resolve_actor(self, text: str) -> str | None:
-        """The canonical name whose name or alias matches ``text`` (after normalisation), else None."""
-        return self._names.exact(text)
-
-    async def suggest_actors(self, text: str, limit: int = 25) -> list[ActorSuggestion]:
-        """Typo- and transliteration-tolerant suggestions for autocomplete, served from memory."""
+    async def actor_records(self) -> list[ActorRecord]:
+        """Every actor with its aliases, roles and mention count: what :mod:`bot.resolve` indexes."""
+        async with self._snapshot():
+            actors = await self._all(
+                """SELECT a.id, a.name, a.kind, a.role,
+                          (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS weight
+                   FROM actors a ORDER BY a.id"""
+            )
+            aliases = await self._all("SELECT actor_id, alias FROM actor_aliases ORDER BY id")
+            roles = await self._all(
+                "SELECT actor_id, role FROM actor_documents WHERE role IS NOT NULL ORDER BY document_id"
+            )
+        names: dict[int, list[str]] = {}
+        for row in aliases:
+            names.setdefault(row["actor_id"], []).append(row["alias"])
+        given: dict[int, list[str]] = {}
+        for row in roles:
+            given.setdefault(row["actor_id"], []).append(row["role"])
         return [
-            ActorSuggestion(m.actor, self._kinds.get(m.actor, "other"), m.matched, m.score)
-            for m in self._names.suggest(text, limit)
+            ActorRecord(
+                r["name"],
+                r["kind"],
+                tuple(names.get(r["id"], ())),
+                tuple(dict.fromkeys([*([r["role"]] if r["role"] else []), *given.get(r["id"], ())])),
+                r["weight"],
+            )
+            for r in actors
         ]
 
     async def actors(self, kind: ActorKind | None = None) -> list[ActorSummary]:
@@ -263,7 +283,7 @@ class Store:
 
     async def actor(self, name: str) -> ActorProfile | None:
         """The full cited profile of the actor named (or aliased) ``name``; None if there is no such actor."""
-        canonical = self._names.exact(name)
+        canonical = self._canonical(name)
         if canonical is None:
             return None
         if canonical in self._profiles:
@@ -374,7 +394,7 @@ class Store:
         where = " WHERE (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
         params: list[Any] = [first, last]
         if actor is not None:
-            canonical = self._names.exact(actor)
+            canonical = self._canonical(actor)
             if canonical is None:
                 return TimelinePage((), 0, offset, limit)
             where += (
@@ -422,7 +442,7 @@ class Store:
         where: list[str] = []
         params: list[Any] = []
         if speaker is not None:
-            canonical = self._names.exact(speaker)
+            canonical = self._canonical(speaker)
             if canonical is None:
                 return []
             where.append("a.name = ?")

@@ -103,7 +103,7 @@ async def test_every_actor_profile_fits_discords_limits(standin: StandIn, bot):
 
 
 async def test_unknown_actor_answers_privately_with_the_closest_names(standin: StandIn, bot):
-    result = await standin.slash("actor", {"name": "Hafterr"})
+    result = await standin.slash("actor", {"name": "Khalifa Smith Jones"})
     assert (result.ephemeral, "Khalifa Haftar" in result.content) == (True, True)
 
 

@@ -82,7 +82,7 @@ async def test_timeline_actor_autocompletes_like_actor(standin: StandIn, bot):
 
 
 async def test_timeline_for_an_unknown_actor_suggests_close_names(standin: StandIn, bot):
-    result = await standin.slash("timeline", {"actor": "Sarrajj"})
+    result = await standin.slash("timeline", {"actor": "Fayez Smith Jones"})
     assert (result.ephemeral, "Fayez al-Serraj" in result.content.replace("\\", "")) == (True, True)
 
 
