@@ -407,6 +407,22 @@ class Store:
             events = await self._events(where, params, limit, offset)
         return TimelinePage(tuple(events), total, offset, limit)
 
+    async def event_years(self, month: int, day: int | None = None) -> list[int]:
+        """Years with an event on that day (or in that month) dated at least to the month: where the
+        articles are, for a date typed without a year."""
+        first = f"{month:02d}-{day or 1:02d}"
+        last = f"{month:02d}-{day or 31:02d}"
+        async with self._snapshot():
+            rows = await self._all(
+                """SELECT DISTINCT CAST(substr(date_first, 1, 4) AS INTEGER) AS year FROM events
+                   WHERE substr(date_first, 1, 4) = substr(date_last, 1, 4)
+                     AND julianday(date_last) - julianday(date_first) < 31
+                     AND substr(date_first, 6, 5) <= ? AND substr(date_last, 6, 5) >= ?
+                   ORDER BY year""",
+                (last, first),
+            )
+        return [row["year"] for row in rows]
+
     async def _events(
         self, where: str, params: Iterable[Any], limit: int = -1, offset: int = 0
     ) -> list[EventFact]:
