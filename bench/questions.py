@@ -54,7 +54,7 @@ def normalize(text: str) -> str:
     text = _TIMESTAMP.sub(lambda m: _timestamp_text(int(m[1])), text)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = _MARKDOWN.sub("", plain).replace("’", "'").replace("‘", "'")
+    plain = _MARKDOWN.sub("", plain).replace("’", "'").replace("‘", "'").replace("‐", "-")  # NFKD: ‑ → ‐
     lines = (" ".join(line.split()) for line in plain.splitlines())
     return "\n".join(line for line in lines if line)
 

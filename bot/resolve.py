@@ -38,6 +38,7 @@ from rapidfuzz import fuzz, process
 
 from bot.store.models import ActorRecord
 from bot.store.names import normalize_name, skeleton
+from bot.store.query import Term
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -185,6 +186,33 @@ class ActorResolver:
         """The canonical name whose name or alias is ``text`` (folded), else None."""
         found = self._exact.get(normalize_name(text))
         return self._actors[found[0]].record.name if found else None
+
+    def names_of(self, name: str) -> list[str]:
+        """The canonical name and every alias of the actor named ``name`` exactly; [] if none."""
+        found = self._exact.get(normalize_name(name))
+        return [form for _, form in self._actors[found[0]].forms] if found else []
+
+    def expand_names(self, terms: Sequence[Term], max_words: int = 6) -> list[Term]:
+        """Search terms with each run of words that names an actor ("Haftar", "the LNA leader") turned
+        into one term matching any of its names; quoted phrases stay as typed."""
+        out: list[Term] = []
+        position = 0
+        while position < len(terms):
+            term = terms[position]
+            for length in range(min(max_words, len(terms) - position), 0, -1):
+                run = terms[position : position + length]
+                if any(t.quoted for t in run):
+                    continue
+                typed = " ".join(t.text for t in run)
+                names = self.names_of(typed) or ([n] if length == 1 and (n := self.surname(typed)) else [])
+                if names and typed.casefold() not in STOPWORDS:
+                    out.append(Term((typed, *self.names_of(names[0]), *names)))
+                    position += length
+                    break
+            else:
+                out.append(term)
+                position += 1
+        return out
 
     def surname(self, word: str) -> str | None:
         """The one person whose last name word ``word`` is ("Shoigu", "al-Assad"), else None."""

@@ -12,8 +12,9 @@ from discord.ext import commands
 from bot.actor_option import ActorOption, pick_actor
 from bot.client import UserFacingError
 from bot.pager import DEFAULT_TIMEOUT
-from bot.resolve import Resolution
+from bot.resolve import Resolution, resolver_for
 from bot.store import QuoteFact, Store
+from bot.store.query import parse_terms
 from bot.text import (
     CONTENT_LIMIT,
     EMBED_FIELDS_LIMIT,
@@ -117,7 +118,8 @@ class Quotes(commands.Cog):
         return quotes_embed("A statement from the articles", [found], more=False)
 
     async def _matching_quotes(self, name: str | None, topic: str | None) -> discord.Embed:
-        found = await self.store.quotes(speaker=name, topic=topic, limit=EMBED_FIELDS_LIMIT + 1)
+        terms = (await resolver_for(self.store)).expand_names(parse_terms(topic)) if topic else None
+        found = await self.store.quotes(speaker=name, topic=terms, limit=EMBED_FIELDS_LIMIT + 1)
         if not found:
             raise UserFacingError(await self._nothing_found(name, topic))
         return quotes_embed(describe_query(name, topic), found, more=len(found) > EMBED_FIELDS_LIMIT)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.extract.model import PartialDate
 from bot.resolve import resolver_for
 from bot.store import LATEST_VERSION, Citation, Store, StoreError, TimelinePage
-from bot.store.read import fts_query
+from bot.store.query import fts_match, parse_terms
 from bot.store.schema import connect, transaction
 from bot.store.write import finish_run, write_extraction
 from tests.store_fixtures import assert_healthy, fake_extract, make_document
@@ -336,11 +336,11 @@ async def test_search_never_raises(reader: Store, text: str) -> None:
 
 
 @given(text=st.text(max_size=200))
-def test_fts_query_quotes_every_word(text: str) -> None:
-    query = fts_query(text)
+def test_any_text_becomes_a_valid_fts_query(text: str) -> None:
+    query = fts_match(parse_terms(text))
     if query is not None:
         conn = sqlite3.connect(":memory:")
-        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 2')")
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61 remove_diacritics 2')")
         conn.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()
         conn.close()
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
@@ -40,12 +39,11 @@ from bot.store.models import (
     TimelinePage,
 )
 from bot.store.names import normalize_name
+from bot.store.query import Term, fts_match, parse_terms
 from bot.store.schema import BUSY_TIMEOUT_MS, StoreError, connect
 from bot.store.write import SET_META_SQL
 
-_WORD = re.compile(r"\w+")
-_MAX_QUERY_WORDS = 32
-_SNIPPET_TOKENS = 32
+_SNIPPET_TOKENS = 64  # FTS5 allows at most 64; the cog cuts the snippet to its length limit
 _OUT_LABELS = {"leads": "leads", "member_of": "member of", "backs": "backs", "opposes": "opposes"}
 _IN_LABELS = {"leads": "led by", "member_of": "has member", "backs": "backed by", "opposes": "opposed by"}
 
@@ -61,14 +59,6 @@ JOIN documents d ON d.id = q.document_id
 JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
 LEFT JOIN actors a ON a.id = q.speaker_id"""
 _QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence, q.id"
-
-
-def fts_query(text: str, *, any_word: bool = False) -> str | None:
-    """User text as a safe FTS5 query: each word becomes a quoted string, so no operator survives."""
-    words = list(dict.fromkeys(_WORD.findall(text)))[:_MAX_QUERY_WORDS]
-    if not words:
-        return None
-    return (" OR " if any_word else " ").join(f'"{word}"' for word in words)
 
 
 def _citation(row: sqlite3.Row, sentence: str = "sentence") -> Citation:
@@ -451,10 +441,10 @@ class Store:
         ]
 
     async def quotes(
-        self, speaker: str | None = None, topic: str | None = None, limit: int = 25
+        self, speaker: str | None = None, topic: str | Sequence[Term] | None = None, limit: int = 25
     ) -> list[QuoteFact]:
-        """Quotes in date order, optionally by one speaker (name or alias) and/or about a topic (full-text
-        match on the quote or its sentence)."""
+        """Quotes in date order, optionally by one speaker (name or alias) and/or about a topic: every
+        term (word forms count) in the whole quote or in its sentence."""
         where: list[str] = []
         params: list[Any] = []
         if speaker is not None:
@@ -463,8 +453,8 @@ class Store:
                 return []
             where.append("a.name = ?")
             params.append(canonical)
-        if topic and topic.strip():
-            query = fts_query(topic)
+        if topic:
+            query = fts_match(parse_terms(topic) if isinstance(topic, str) else list(topic))
             if query is None:
                 return []
             where.append(
@@ -500,17 +490,19 @@ class Store:
     # -- full text -------------------------------------------------------------------------------------------
 
     async def search(
-        self, text: str, limit: int = 10, *, marks: tuple[str, str] = ("**", "**")
+        self, text: str | Sequence[Term], limit: int = 10, *, marks: tuple[str, str] = ("**", "**")
     ) -> list[SearchHit]:
-        """Sentences matching every word of ``text`` (any of them if none match all), best first, with the
-        matched words wrapped in ``marks``. Any text is safe: it is reduced to quoted words."""
-        every_word = fts_query(text)
-        if every_word is None or limit <= 0:
+        """Sentences matching every term (any of them if none match all), best first, with the matched
+        words wrapped in ``marks``. Word forms match ("strike" finds "strikes"). Any text is safe: it is
+        reduced to quoted words and phrases."""
+        terms = parse_terms(text) if isinstance(text, str) else list(text)
+        every_term = fts_match(terms)
+        if every_term is None or limit <= 0:
             return []
-        hits = await self._search(every_word, limit, marks)
-        any_word = fts_query(text, any_word=True)
-        if not hits and any_word and any_word != every_word:
-            hits = await self._search(any_word, limit, marks)
+        hits = await self._search(every_term, limit, marks)
+        any_term = fts_match(terms, any_term=True)
+        if not hits and any_term and any_term != every_term:
+            hits = await self._search(any_term, limit, marks)
         return hits
 
     async def _search(self, query: str, limit: int, marks: tuple[str, str]) -> list[SearchHit]:

@@ -108,3 +108,9 @@ async def test_speaker_autocomplete_with_nothing_typed_offers_at_most_25_names(b
 async def test_a_blank_topic_counts_as_no_topic(bot, standin: StandIn) -> None:
     result = await standin.slash("quote", {"speaker": "Kortunov", "topic": "   "})
     assert result.embeds[0]["title"] == "Statements by Andrei Kortunov"
+
+
+@pytest.mark.parametrize("topic", ["Khalifa Haftar", "offensives", "bargaining chips"])
+async def test_topic_matches_names_by_any_alias_and_word_forms(bot, standin: StandIn, topic: str) -> None:
+    result = await standin.slash("quote", {"speaker": "Kortunov", "topic": topic})
+    assert KORTUNOV_SAID[:40] in result.embeds[0]["fields"][0]["value"]
