@@ -45,7 +45,11 @@ from bot.store.write import SET_META_SQL
 
 _SNIPPET_TOKENS = 64  # FTS5 allows at most 64; the cog cuts the snippet to its length limit
 _OUT_LABELS = {"leads": "leads", "member_of": "member of", "backs": "backs", "opposes": "opposes"}
-_IN_LABELS = {"leads": "led by", "member_of": "has member", "backs": "backed by", "opposes": "opposed by"}
+_IN_LABELS = {"leads": "led by", "member_of": "members", "backs": "backed by", "opposes": "opposed by"}
+# The events an actor takes part in: linked to the event, or named (under any alias) in its sentence.
+_TAKES_PART = """(e.id IN (SELECT event_id FROM event_actors WHERE actor_id = {actor})
+    OR EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = {actor} AND m.document_id = e.document_id
+               AND m.paragraph = e.paragraph AND m.sentence = e.sentence))"""
 
 _EVENT_SQL = """
 SELECT e.id, e.date, e.summary, e.evidence, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
@@ -291,9 +295,7 @@ class Store:
                 )
             ]
             relations = await self._relations(actor_id)
-            events = await self._events(
-                " WHERE e.id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)", (actor_id,)
-            )
+            events = await self._events(" WHERE " + _TAKES_PART.format(actor="?1"), (actor_id,))
             quotes = await self._quotes(" WHERE q.speaker_id = ?", (actor_id,))
             documents = await self._actor_documents(actor_id)
         profile = self._profiles[canonical] = ActorProfile(
@@ -387,10 +389,7 @@ class Store:
             canonical = self._canonical(actor)
             if canonical is None:
                 return TimelinePage((), 0, offset, limit)
-            where += (
-                " AND e.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-            )
-            where += " WHERE a.name = ?3)"
+            where += " AND " + _TAKES_PART.format(actor="(SELECT id FROM actors WHERE name = ?3)")
             params.append(canonical)
         async with self._snapshot():
             total = (await self._all("SELECT count(*) FROM events e" + where, params))[0][0]
