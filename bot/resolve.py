@@ -57,6 +57,7 @@ STOPWORDS = frozenset({
     "of", "on", "or", "the", "to", "van", "von", "al", "el", "bin", "ibn",
 })  # fmt: skip
 _POSSESSIVE = re.compile(r"['’]s\b")
+_OWNER = re.compile(r"(?:the\s+)?(?P<owner>[^'’]+?)['’]s?\s+\w")
 _ACRONYM_STOPWORDS = STOPWORDS - {"al", "el", "bin", "ibn"}
 
 
@@ -90,6 +91,10 @@ class Resolution:
     def restated(self) -> bool:
         """The answer's name differs from what was typed, so the answer should say which actor it shows."""
         return self.actor is not None and normalize_name(self.typed) != normalize_name(self.actor.name)
+
+
+def _ahead(best: Candidate, next_best: Candidate) -> bool:
+    return best.score - next_best.score >= LEAD
 
 
 def acronym(normalized: str, original: str = "") -> str | None:
@@ -248,10 +253,12 @@ class ActorResolver:
         """The actor ``text`` means, the strong candidates to pick from, or only the closest names."""
         candidates = tuple(self.rank(text, limit))
         strong = [c for c in candidates if c.strong]
-        if not strong:
-            return Resolution(text, candidates)
-        if len(strong) == 1 or strong[0].score >= 99 or strong[0].score - strong[1].score >= LEAD:
+        if strong and (len(strong) == 1 or strong[0].score >= 99 or _ahead(strong[0], strong[1])):
             return Resolution(text, candidates, actor=strong[0])
+        if (owner := _OWNER.match(text.strip())) is not None:  # "Rwanda's foreign ministry" speaks for Rwanda
+            whose = self.resolve(owner["owner"], limit).actor
+            if whose is not None:
+                return Resolution(text, candidates, actor=whose)
         return Resolution(text, candidates, choices=tuple(strong))
 
     def _weight(self, number: int) -> int:

@@ -144,3 +144,11 @@ def test_thousands_of_actors_still_find_the_right_one() -> None:
     assert resolver.rank("Hifter", 3)[0].name == "Khalifa Haftar"
     assert resolver.resolve("Kortunov").actor is not None
     assert resolver.resolve("Kortunov").actor.score >= STRONG  # type: ignore[union-attr]
+
+
+def test_a_possessive_speaks_for_its_owner_when_the_rest_is_unclear() -> None:
+    resolver = ActorResolver([ACTORS[8], ActorRecord("Qatar Foreign", "person", ("Foreign",), (), 1)])
+    assert len(resolver.rank("Turkey foreign ministry")) == 2  # both names typed in full: unclear
+    resolution = resolver.resolve("Turkey's foreign ministry")
+    assert resolution.actor is not None and resolution.actor.name == "Turkey"
+    assert RESOLVER.resolve("Russia's deputy foreign minister").actor.name == "Mikhail Bogdanov"  # type: ignore[union-attr]
