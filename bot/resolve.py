@@ -12,7 +12,9 @@ Every way of naming an actor gets a score out of 100 (highest wins per actor):
 84–93 every typed word close to a word of one name: a prefix ("Kort"), the same consonant skeleton
      ("Hifter" for "Haftar"), a close spelling ("Tumish" for "Tumysh", "Getachew Redda")
 93   the typed words are a name word plus role words ("Emir Tamim")
-90   every typed word is in the role the articles give ("Kazakh deputy foreign minister", "RIAC director")
+90   every typed word is in the role the articles give ("Russian deputy foreign minister", "RIAC director":
+     acronyms of names in a role count); 93 when they stand together in it ("GNA prime minister"); a
+     single word only when it is the whole role ("businessman"), else 78
 86   every word of a name was typed, with more ("Joe Biden" for "Biden")
 85   a prefix of a name (what autocomplete sees while the user types)
 ≤ 90 spelling similarity (rapidfuzz), 0.9 × the ratio when at least :data:`MIN_RATIO`
@@ -51,6 +53,7 @@ MAX_QUERY = 100
 FUZZY_CANDIDATES = 40
 MAX_ROLE_MATCHES = 50  # actors a role phrase alone may bring up (a menu shows 25)
 CLOSE_WORD = 0.8  # a typed word this similar to a name word counts as that word misspelt
+CLOSE_ROLE_WORD = 85  # rapidfuzz ratio for a role word spelt another way ("defence" / "defense")
 # Words that carry no name: never a surname, never an acronym letter, never a role word to match on.
 STOPWORDS = frozenset({
     "a", "an", "and", "at", "by", "de", "del", "der", "des", "di", "du", "for", "from", "in", "la", "le",
@@ -107,6 +110,13 @@ def acronym(normalized: str, original: str = "") -> str | None:
     return "".join(word if word in capitals else word[0] for word in words)
 
 
+def _inner_acronyms(text: str) -> list[str]:
+    """Acronyms of the capitalised names inside a role ("director general of the Russian International
+    Affairs Council" → "riac"), so that "RIAC director" finds it."""
+    runs = re.findall(r"(?:[A-Z][\w’'-]*\s+(?:(?:of|the|and|for)\s+)*){1,}[A-Z][\w’'-]*", text)
+    return [short for run in runs if (short := acronym(normalize_name(run), run))]
+
+
 def _fold(text: str) -> str:
     """A name or role folded for matching, without possessives ("M23's spokesman" → "m23 spokesman")."""
     return normalize_name(_POSSESSIVE.sub("", text))
@@ -151,6 +161,9 @@ class ActorResolver:
         for word in self._words:
             self._words_by_initial.setdefault(word[0], []).append(word)
         self._role_word_list = sorted(self._by_role_word)
+        self._role_words_by_initial: dict[str, list[str]] = {}
+        for word in self._role_word_list:
+            self._role_words_by_initial.setdefault(word[0], []).append(word)
         self._word_skeletons: dict[str, list[str]] = {}
         for word in self._words:
             if len(word) >= 4:
@@ -164,6 +177,7 @@ class ActorResolver:
         forms = [(normalize_name(form), form) for form in (record.name, *record.aliases)]
         forms = [(norm, form) for norm, form in forms if norm]
         role_words = {w for role in record.roles for w in _significant(_fold(role).split())}
+        role_words |= {short for role in record.roles for short in _inner_acronyms(role)}
         actor = _Actor(record, forms, set(), role_words)
         self._actors.append(actor)
         for position, (norm, form) in enumerate(forms):
@@ -340,8 +354,13 @@ class ActorResolver:
                 break
             if other != word:
                 forms.append(other)
+        if len(word) >= 5:  # "defence" / "defense"
+            bucket = self._role_words_by_initial.get(word[0], [])
+            close = process.extract(word, bucket, scorer=fuzz.ratio, score_cutoff=CLOSE_ROLE_WORD)
+            forms += [other for other, _, _ in close]
         if len(forms) == 1:
             return self._by_role_word[forms[0]]
+        forms = list(dict.fromkeys(forms))
         return set().union(*(self._by_role_word[form] for form in forms))
 
     def _word_matches(self, words: list[str]) -> Iterable[tuple[int, str, str, float]]:
@@ -353,8 +372,7 @@ class ActorResolver:
         if len(words) > 1 or len(words[0]) >= 4:  # a role phrase: every word in the role
             role_only = set.intersection(*in_roles) - actors
             for number in heapq.nlargest(MAX_ROLE_MATCHES, role_only, key=self._weight):
-                actor = self._actors[number]
-                yield number, actor.record.roles[0] if actor.record.roles else actor.forms[0][1], "role", 90.0
+                yield self._role_match(number, words)
         typed = set(words)
         for number in actors:
             actor = self._actors[number]
@@ -371,13 +389,25 @@ class ActorResolver:
                 if any(s == 1.0 for s in similar):
                     yield number, name, "word", 93.0
                 elif len(words) > 1 or len(words[0]) >= 4:
-                    yield number, actor.record.roles[0] if actor.record.roles else name, "role", 90.0
+                    yield self._role_match(number, words)
             elif (form := self._contained(actor, typed)) is not None:
                 yield number, form, "word", 86.0
             else:
                 found = sum(1 for s in similar if s >= CLOSE_WORD) + sum(in_role) / 2
                 if found:
                     yield number, name, "word", 50.0 + 30.0 * min(1.0, found / len(words))
+
+    def _role_match(self, number: int, words: list[str]) -> tuple[int, str, str, float]:
+        """An actor whose role has every typed word: 92 when the words stand together in it ("GNA prime
+        minister" in "UN-recognized GNA Prime Minister"), else 90; one word alone ("Moscow") only
+        suggests, unless it is the whole role ("businessman")."""
+        roles = self._actors[number].record.roles
+        folded = [" ".join(_significant(_fold(role).split())) for role in roles]
+        phrase = " ".join(words)
+        role = next((r for r, f in zip(roles, folded, strict=True) if phrase in f), roles[0] if roles else "")
+        if len(words) == 1:
+            return number, role, "role", 90.0 if phrase in folded else 78.0
+        return number, role, "role", 93.0 if any(f" {phrase} " in f" {f} " for f in folded) else 90.0
 
     @staticmethod
     def _contained(actor: _Actor, typed: set[str]) -> str | None:

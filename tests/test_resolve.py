@@ -152,3 +152,33 @@ def test_a_possessive_speaks_for_its_owner_when_the_rest_is_unclear() -> None:
     resolution = resolver.resolve("Turkey's foreign ministry")
     assert resolution.actor is not None and resolution.actor.name == "Turkey"
     assert RESOLVER.resolve("Russia's deputy foreign minister").actor.name == "Mikhail Bogdanov"  # type: ignore[union-attr]
+
+
+RIAC_HEAD = "head of the Russian International Affairs Council"
+ROLES = ActorResolver(
+    [
+        ActorRecord("Sergei Shoigu", "person", (), ("Russian Minister of Defence",), 4),
+        ActorRecord("Andrei Kortunov", "person", (), (RIAC_HEAD,), 1),
+        ActorRecord("Fayez al-Serraj", "person", (), ("UN-recognized GNA Prime Minister",), 12),
+        ActorRecord("Ahmed Maiteeq", "person", (), ("GNA’s deputy prime minister",), 2),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "actor"),
+    [
+        ("RIAC head", "Andrei Kortunov"),  # the acronym of a name inside the role
+        ("Russian defense minister", "Sergei Shoigu"),  # the role spells it "Defence"
+        ("GNA prime minister", "Fayez al-Serraj"),  # the words together in one role beat them apart
+        ("GNA deputy prime minister", "Ahmed Maiteeq"),
+    ],
+)
+def test_role_phrases_read_like_the_role_in_the_articles(typed: str, actor: str) -> None:
+    resolution = ROLES.resolve(typed)
+    assert resolution.actor is not None and resolution.actor.name == actor
+
+
+def test_one_word_of_a_long_role_only_suggests() -> None:
+    resolution = RESOLVER.resolve("chairman")
+    assert resolution.actor is None and resolution.candidates[0].name == "Yevgeny Prigozhin"
