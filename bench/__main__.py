@@ -6,8 +6,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-# modules of this package, each with ``main(argv) -> int``
-BENCHMARKS = ("ingest", "commands", "briefing", "extraction")
+# Modules of this package, each with ``main(argv) -> int``.
+BENCHMARKS = ("ingest", "commands", "briefing", "extraction", "questions", "resolve")
 
 
 def main(argv: Sequence[str]) -> int:

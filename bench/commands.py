@@ -6,7 +6,7 @@ stand-in runs in the same process for both, so both carry the same overhead).
 
 - ``latency``: the bare bot answering "pong", then /actor, /timeline, /search and autocomplete, one at a
   time; median and p99, and the ratio to the bare bot's median. Autocomplete's own cost is also timed in
-  process (``Store.suggest_actors``), without the round trip.
+  process (``ActorResolver.rank``), without the round trip.
 - ``load``: 1,000 slash commands from 50 concurrent users (a mix of the above), then the same while an
   ingest of 100 generated articles writes to the bot's store.
 """
@@ -32,6 +32,7 @@ import discord
 from discord import app_commands
 
 from bench.ingest import SEED, write_section
+from bot.resolve import resolver_for
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_ARTICLES = SEED.parent  # a fixed corpus: numbers do not move with data/articles
@@ -115,7 +116,7 @@ async def _latency_phase(standin, client) -> dict[str, Any]:
     own = []
     for text in typed * (ROUNDS // len(typed)):
         started = time.perf_counter()
-        await client.store.suggest_actors(text, 25)
+        (await resolver_for(client.store)).rank(text, 25)
         own.append(time.perf_counter() - started)
     results["autocomplete_own"] = _summary(own)
     return results
@@ -261,7 +262,7 @@ def _report(
             "is a large ratio (target 1.3×, not met) of a tiny number; against a network round trip to "
             "Discord of tens of milliseconds it is noise.",
             "",
-            "Autocomplete's own time (`Store.suggest_actors`, in process): "
+            "Autocomplete's own time (`ActorResolver.rank`, in process): "
             f"median {own['median_ms']:.2f} ms, p99 {own['p99_ms']:.2f} ms (target under 20 ms).",
             "",
             f"Peak resident memory: bare bot {bare['peak_rss_mb']:.0f} MB, "

@@ -27,9 +27,12 @@ async def respond(
     view: discord.ui.View | None = None,
     file: discord.File | None = None,
     ephemeral: bool = False,
+    content: str | None = None,
 ) -> None:
     """Answer with ``embed`` (a follow-up if the interaction was deferred), pinging nobody."""
     kwargs: dict[str, Any] = {"embed": embed, "ephemeral": ephemeral, "allowed_mentions": NO_MENTIONS}
+    if content:
+        kwargs["content"] = content
     if view is not None:
         kwargs["view"] = view
     if file is not None:
@@ -41,7 +44,9 @@ async def respond(
 
 
 class ExpiringView(discord.ui.View):
-    """A view whose buttons are disabled on timeout; send it with :meth:`send`."""
+    """A view whose buttons and menus are disabled on timeout; send it with :meth:`send`."""
+
+    expired_content: str | None = None  # replaces the message's text on timeout, when set
 
     def __init__(self, *, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         super().__init__(timeout=timeout)
@@ -54,18 +59,26 @@ class ExpiringView(discord.ui.View):
         *,
         file: discord.File | None = None,
         ephemeral: bool = False,
+        content: str | None = None,
     ) -> None:
-        await respond(interaction, embed, view=self, file=file, ephemeral=ephemeral)
+        await respond(interaction, embed, view=self, file=file, ephemeral=ephemeral, content=content)
+        self._sent_with = interaction
+
+    def sent_with(self, interaction: discord.Interaction) -> None:
+        """Remember the interaction whose answer carries this view, to disable it on timeout."""
         self._sent_with = interaction
 
     async def on_timeout(self) -> None:
         for item in self.children:
-            if isinstance(item, discord.ui.Button):
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
                 item.disabled = True
         if self._sent_with is None:
             return
         try:
-            await self._sent_with.edit_original_response(view=self)
+            if self.expired_content is None:
+                await self._sent_with.edit_original_response(view=self)
+            else:
+                await self._sent_with.edit_original_response(content=self.expired_content, view=self)
         except discord.HTTPException as error:  # deleted meanwhile, or the token expired
             log.info("could not disable the buttons of an expired view: %s", error)
 
@@ -85,13 +98,18 @@ class Pager(ExpiringView):
         self._update_buttons()
 
     async def start(
-        self, interaction: discord.Interaction, *, file: discord.File | None = None, ephemeral: bool = False
+        self,
+        interaction: discord.Interaction,
+        *,
+        file: discord.File | None = None,
+        ephemeral: bool = False,
+        content: str | None = None,
     ) -> None:
-        """Answer ``interaction`` with the first page."""
+        """Answer ``interaction`` with the first page (and ``content`` above it)."""
         if len(self.pages) == 1:
-            await respond(interaction, self.pages[0], file=file, ephemeral=ephemeral)
+            await respond(interaction, self.pages[0], file=file, ephemeral=ephemeral, content=content)
         else:
-            await self.send(interaction, self.pages[0], file=file, ephemeral=ephemeral)
+            await self.send(interaction, self.pages[0], file=file, ephemeral=ephemeral, content=content)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner.id:

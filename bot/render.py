@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import discord
-from discord import app_commands
 
 from bot.extract.model import ActorKind, PartialDate
 from bot.store.models import (
     ActorDocument,
     ActorProfile,
-    ActorSuggestion,
     ActorSummary,
     EventFact,
     QuoteFact,
@@ -24,8 +22,6 @@ from bot.store.models import (
     RoleFact,
 )
 from bot.text import (
-    AUTOCOMPLETE_CHOICES,
-    CHOICE_NAME_LIMIT,
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELDS_LIMIT,
     EMBED_TITLE_LIMIT,
@@ -304,40 +300,6 @@ def actor_list_pages(actors: Sequence[ActorSummary], kind: ActorKind | None = No
             add_field(pages[-1], name, value)
             room -= len(chunk)
     return _number(pages, plural(len(actors), "actor"))
-
-
-# -- autocomplete and suggestions -----------------------------------------------------------------------
-
-
-def actor_choices(suggestions: Iterable[ActorSuggestion]) -> list[app_commands.Choice[str]]:
-    """At most 25 choices, one per actor: "Khalifa Haftar (Haftar)" when an alias matched."""
-    choices: list[app_commands.Choice[str]] = []
-    seen: set[str] = set()
-    for suggestion in suggestions:
-        if suggestion.name in seen or not suggestion.name.strip():
-            continue
-        seen.add(suggestion.name)
-        label = suggestion.name
-        if suggestion.matched != suggestion.name:
-            label = f"{suggestion.name} ({suggestion.matched})"
-        value = suggestion.name[:CHOICE_NAME_LIMIT]
-        choices.append(app_commands.Choice(name=truncate(label, CHOICE_NAME_LIMIT), value=value))
-        if len(choices) == AUTOCOMPLETE_CHOICES:
-            break
-    return choices
-
-
-def unknown_actor_message(text: str, suggestions: Sequence[ActorSuggestion]) -> str:
-    """What to say when no actor has that name: the closest names, or where to look."""
-    shown = literal(text, 60)
-    names = list(dict.fromkeys(suggestion.name for suggestion in suggestions))[:5]
-    if not names:
-        return f"No actor like “{shown}” in the articles; try /actors to see who is there."
-    return (
-        f"No actor called “{shown}”. Did you mean: "
-        + ", ".join(f"**{literal(n, 100)}**" for n in names)
-        + "?"
-    )
 
 
 def date_span(start: PartialDate | None, end: PartialDate | None, on: PartialDate | None) -> str:

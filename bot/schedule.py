@@ -190,6 +190,90 @@ def resolve_zone(text: str) -> str | None:
     return _zones_by_key().get(_zone_key(text))
 
 
+_OFFSET = re.compile(r"(?:utc|gmt|z)?\s*(?P<sign>[+-−])\s*(?P<hours>\d{1,2})(?:\s*:?\s*(?P<minutes>\d{2}))?")
+_NAMED_UTC = frozenset({"utc", "gmt", "z", "zulu", "utc+0", "utc-0", "gmt+0", "gmt-0"})
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """The zone to use for what was typed, and a warning to show with it (or None)."""
+
+    zone: str
+    note: str | None = None
+
+
+def read_zone(text: str, now: datetime) -> ZoneChoice | None:
+    """An IANA name, a city that names a zone ("Tripoli", "new york"), or a UTC offset ("UTC+2",
+    "GMT-5", "+05:30") answered with a zone that has that offset today; None when it is none of these."""
+    if (exact := resolve_zone(text)) is not None:
+        return ZoneChoice(exact)
+    query = " ".join(text.strip().lower().replace("_", " ").split(","))
+    query = " ".join(query.split())
+    if query in _NAMED_UTC:
+        return ZoneChoice("UTC")
+    if (offset := _typed_offset(query)) is not None:
+        return _zone_with_offset(offset, now.date())
+    for candidate in (query, query.split(" ")[0] if " " in query else None):
+        cities = [name for name in zone_names() if _city(name) == candidate]
+        if cities:
+            return ZoneChoice(min(cities, key=lambda name: (name not in POPULAR_ZONES, len(name), name)))
+    return None
+
+
+def _city(name: str) -> str:
+    return name.rsplit("/", 1)[-1].lower().replace("_", " ")
+
+
+def _typed_offset(query: str) -> timedelta | None:
+    match = _OFFSET.fullmatch(query)
+    if match is None:
+        return None
+    hours, minutes = int(match["hours"]), int(match["minutes"] or 0)
+    if hours > 14 or minutes >= 60:
+        return None
+    offset = timedelta(hours=hours, minutes=minutes)
+    return -offset if match["sign"] in "-−" else offset
+
+
+def _popular_first(name: str) -> tuple[bool, str]:
+    return name not in POPULAR_ZONES, name
+
+
+def follows_daylight_saving(zone: ZoneInfo, year: int) -> bool:
+    winter, summer = (datetime(year, month, 15, 12, tzinfo=UTC).astimezone(zone) for month in (1, 7))
+    return winter.utcoffset() != summer.utcoffset()
+
+
+@cache
+def _zone_with_offset(offset: timedelta, day: date) -> ZoneChoice | None:
+    """A real place that is at ``offset`` on ``day``, preferring ones that stay there all year, and a
+    warning either way: a fixed offset does not follow daylight saving, a place that does will change.
+    (Cached per day: it looks at every zone.)"""
+    now = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    places = [
+        name
+        for name in zone_names()
+        if "/" in name
+        and not name.startswith(("Etc/", "SystemV/"))
+        and now.astimezone(ZoneInfo(name)).utcoffset() == offset
+    ]
+    if not places:
+        return None
+    fixed = [name for name in places if not follows_daylight_saving(ZoneInfo(name), now.year)]
+    seasonal = [name for name in places if name not in fixed]
+    typed = utc_offset(ZoneInfo(places[0]), now)
+    if fixed:
+        zone = min(fixed, key=_popular_first)
+        note = f"{zone} is {typed} all year: it does not follow daylight saving time."
+        if seasonal:
+            example = min(seasonal, key=_popular_first)
+            note += f" If your clocks change in summer, set your city instead (e.g. {example})."
+        return ZoneChoice(zone, note)
+    zone = min(seasonal, key=_popular_first)
+    other = utc_offset(ZoneInfo(zone), now + timedelta(days=182))
+    return ZoneChoice(zone, f"{zone} is {typed} today and {other} in half a year (daylight saving).")
+
+
 def _match_rank(query: str, name: str) -> int | None:
     """How well ``query`` (lower case, words) matches a zone: 0 best, None when it does not."""
     full = name.lower().replace("_", " ")

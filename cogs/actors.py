@@ -9,35 +9,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.actor_option import ActorOption, pick_actor
 from bot.client import BriefingBot, UserFacingError
 from bot.extract.model import ActorKind
 from bot.pager import DEFAULT_TIMEOUT, ExpiringView, Pager
-from bot.render import (
-    KIND_NAMES,
-    actor_choices,
-    actor_list_pages,
-    profile_embed,
-    statement_pages,
-    timeline_pages,
-    unknown_actor_message,
-)
-from bot.store import Store
+from bot.render import KIND_NAMES, actor_list_pages, profile_embed, statement_pages, timeline_pages
+from bot.resolve import Resolution
 from bot.store.models import ActorProfile
 
 KIND_CHOICES = [app_commands.Choice(name=names[0], value=kind) for kind, names in KIND_NAMES.items()]
-
-
-async def actor_autocomplete(
-    interaction: discord.Interaction[BriefingBot], current: str
-) -> list[app_commands.Choice[str]]:
-    """Names and aliases, typo-tolerant. Served from the store's in-memory index (no I/O), because
-    autocomplete cannot be deferred."""
-    return actor_choices(await interaction.client.store.suggest_actors(current))
-
-
-async def unknown_actor(store: Store, text: str) -> UserFacingError:
-    """The error for a name no actor has, offering the closest ones."""
-    return UserFacingError(unknown_actor_message(text, await store.suggest_actors(text, limit=5)))
 
 
 class ProfileView(ExpiringView):
@@ -76,16 +56,20 @@ class Actors(commands.Cog):
     @app_commands.command(
         name="actor", description="Who someone is in the articles: role, links, events, quotes"
     )
-    @app_commands.describe(name="A person, group, country or organization, by name or alias")
-    @app_commands.autocomplete(name=actor_autocomplete)
+    @app_commands.describe(name="A person, group, country or organization: a name, alias, surname or role")
     async def actor(
-        self, interaction: discord.Interaction[BriefingBot], name: app_commands.Range[str, 1, 100]
+        self,
+        interaction: discord.Interaction[BriefingBot],
+        name: app_commands.Transform[Resolution, ActorOption],
     ) -> None:
-        profile = await self.bot.store.actor(name)
-        if profile is None:
-            raise await unknown_actor(self.bot.store, name)
+        picked = await pick_actor(interaction, name, timeout=self.pager_timeout)
+        if picked is None:
+            return
+        profile = await self.bot.store.actor(picked.name)
+        if profile is None:  # removed by an ingest since the name was resolved
+            raise UserFacingError("That actor is no longer in the articles; try /actors.")
         view = ProfileView(profile, timeout=self.pager_timeout)
-        await view.send(interaction, profile_embed(profile))
+        await view.send(picked.interaction, profile_embed(profile), content=picked.note)
 
     @app_commands.command(name="actors", description="Everyone the articles name, grouped by kind")
     @app_commands.describe(kind="Only list actors of this kind")

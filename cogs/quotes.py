@@ -9,12 +9,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.actor_option import ActorOption, pick_actor
 from bot.client import UserFacingError
+from bot.pager import DEFAULT_TIMEOUT
 from bot.render import said, speaker_name
+from bot.resolve import Resolution, resolver_for
 from bot.store import QuoteFact, Store
+from bot.store.query import parse_terms
 from bot.text import (
-    AUTOCOMPLETE_CHOICES,
-    CHOICE_NAME_LIMIT,
     CONTENT_LIMIT,
     EMBED_FIELDS_LIMIT,
     EMBED_TITLE_LIMIT,
@@ -33,19 +35,7 @@ from bot.text import (
 if TYPE_CHECKING:
     from bot.client import BriefingBot
 
-# A name typed in full but not as stored ("Kortunov" for "Andrei Kortunov") scores at least this.
-WORD_MATCH_SCORE = 0.9
 FOOTER_RESERVE = 200  # room kept in the embed's 6,000 characters for the footer
-
-
-def resolve_speaker(suggestions: list[tuple[str, float]]) -> str | None:
-    """The one actor a typed name clearly means: the best suggestion when it matches a whole word or
-    prefix of the name and nobody else matches as well; None when unclear."""
-    if not suggestions or suggestions[0][1] < WORD_MATCH_SCORE:
-        return None
-    if len(suggestions) > 1 and suggestions[1][1] >= suggestions[0][1]:
-        return None
-    return suggestions[0][0]
 
 
 def quote_field(quote: QuoteFact) -> tuple[str, str]:
@@ -84,6 +74,7 @@ class Quotes(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
         self.rng = random.Random()
+        self.menu_timeout = DEFAULT_TIMEOUT  # seconds a menu of several speakers stays live; tests shorten it
 
     @property
     def store(self) -> Store:
@@ -95,14 +86,25 @@ class Quotes(commands.Cog):
         topic="Words the statement should be about, e.g. Tripoli",
     )
     async def quote(
-        self, interaction: discord.Interaction, speaker: str | None = None, topic: str | None = None
+        self,
+        interaction: discord.Interaction,
+        speaker: app_commands.Transform[Resolution, ActorOption] | None = None,
+        topic: str | None = None,
     ) -> None:
         topic = (topic or "").strip() or None
-        if speaker is None and topic is None:
+        name, note = None, None
+        if speaker is not None:
+            picked = await pick_actor(interaction, speaker, timeout=self.menu_timeout)
+            if picked is None:
+                return
+            name, note, interaction = picked.name, picked.note, picked.interaction
+        if name is None and topic is None:
             embed = await self._random_quote()
         else:
-            embed = await self._matching_quotes(speaker, topic)
-        await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+            embed = await self._matching_quotes(name, topic)
+        await interaction.response.send_message(
+            content=note, embed=embed, allowed_mentions=discord.AllowedMentions.none()
+        )
 
     async def _random_quote(self) -> discord.Embed:
         found = await self.store.random_quote(self.rng)
@@ -110,28 +112,12 @@ class Quotes(commands.Cog):
             raise UserFacingError("I have no statements yet: the articles in my store quote nobody.")
         return quotes_embed("A statement from the articles", [found], more=False)
 
-    async def _matching_quotes(self, speaker: str | None, topic: str | None) -> discord.Embed:
-        name = None
-        if speaker is not None:
-            name = await self._speaker_name(speaker)
-        found = await self.store.quotes(speaker=name, topic=topic, limit=EMBED_FIELDS_LIMIT + 1)
+    async def _matching_quotes(self, name: str | None, topic: str | None) -> discord.Embed:
+        terms = (await resolver_for(self.store)).expand_names(parse_terms(topic)) if topic else None
+        found = await self.store.quotes(speaker=name, topic=terms, limit=EMBED_FIELDS_LIMIT + 1)
         if not found:
             raise UserFacingError(await self._nothing_found(name, topic))
         return quotes_embed(describe_query(name, topic), found, more=len(found) > EMBED_FIELDS_LIMIT)
-
-    async def _speaker_name(self, typed: str) -> str:
-        """The canonical name of the speaker the user typed, or a helpful error."""
-        exact = await self.store.resolve_actor(typed)
-        if exact is not None:
-            return exact
-        suggestions = await self.store.suggest_actors(typed, limit=5)
-        name = resolve_speaker([(s.name, s.score) for s in suggestions])
-        if name is not None:
-            return name
-        message = "I don't know anyone by that name."
-        if suggestions:
-            message += f" Did you mean {', '.join(escape(s.name) for s in suggestions[:3])}?"
-        raise UserFacingError(message + " Pick a name from the list that opens as you type a speaker.")
 
     async def _nothing_found(self, speaker: str | None, topic: str | None) -> str:
         speakers = sorted({escape(q.speaker) for q in await self.store.quotes(limit=100) if q.speaker})
@@ -139,17 +125,6 @@ class Quotes(commands.Cog):
         if speakers:
             message += f" I have statements by {', '.join(speakers)}."
         return truncate(message + " Try /quote with fewer words, or /search for any mention.", CONTENT_LIMIT)
-
-    @quote.autocomplete("speaker")
-    async def speaker_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        suggestions = await self.store.suggest_actors(current, limit=AUTOCOMPLETE_CHOICES)
-        return [
-            app_commands.Choice(name=s.name, value=s.name)
-            for s in suggestions
-            if len(s.name) <= CHOICE_NAME_LIMIT
-        ]
 
 
 async def setup(bot: BriefingBot) -> None:

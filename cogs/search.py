@@ -1,4 +1,5 @@
-"""``/search``: full-text search over every sentence of the articles, matches in bold, each cited."""
+"""``/search``: full-text search over every sentence of the articles (word forms, phrases in quotes, an
+actor under any of its names), matches in bold, grouped by article with the best first."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import UserFacingError
+from bot.resolve import resolver_for
 from bot.store import SearchHit
+from bot.store.query import parse_terms
 from bot.text import EMBED_DESCRIPTION_LIMIT, cite, escape, fitting, truncate
 
 if TYPE_CHECKING:
     from bot.client import BriefingBot
 
 RESULTS = 8
+CANDIDATES = 40  # sentences fetched, so that grouping by article still shows the best of each
 SNIPPET_LIMIT = 400
 # The store wraps matched words in these; private-use characters never occur in articles, so the snippet
 # can be escaped as a whole and the markers turned into bold afterwards.
@@ -36,9 +40,24 @@ def hit_entry(number: int, hit: SearchHit) -> str:
     return f"**{number}.** {highlight(hit.snippet)}\n— *{escape(cite(hit.citation))}*"
 
 
+def by_article(hits: list[SearchHit], limit: int = RESULTS) -> list[SearchHit]:
+    """The best ``limit`` hits, grouped by article: the article of the best hit first, each article's
+    hits in their own order of relevance."""
+    chosen = hits[:limit]
+    order = {key: rank for rank, key in reversed(list(enumerate(h.citation.document for h in chosen)))}
+    return sorted(chosen, key=lambda hit: order[hit.citation.document])
+
+
 def results_embed(hits: list[SearchHit]) -> discord.Embed:
-    """One numbered entry per matching sentence, as many as fit the description."""
-    entries = [hit_entry(number, hit) for number, hit in enumerate(hits, start=1)]
+    """One numbered entry per matching sentence under its article's title, as many as fit."""
+    entries: list[str] = []
+    article = None
+    for number, hit in enumerate(hits, start=1):
+        entry = hit_entry(number, hit)
+        if hit.citation.document != article:
+            article = hit.citation.document
+            entry = f"__{escape(truncate(hit.citation.title, 200))}__\n{entry}"
+        entries.append(entry)
     entries = fitting(entries, EMBED_DESCRIPTION_LIMIT, gap=len("\n\n"))
     embed = discord.Embed(title="Found in the articles", description="\n\n".join(entries))
     noun = "sentence" if len(entries) == 1 else "sentences"
@@ -55,7 +74,8 @@ class Search(commands.Cog):
     async def search(self, interaction: discord.Interaction, text: str) -> None:
         if not _WORD.search(text):
             raise UserFacingError("Type a word or two to look for, e.g. /search text:Haftar offensive")
-        hits = await self.bot.store.search(text, limit=RESULTS, marks=(OPEN, CLOSE))
+        terms = (await resolver_for(self.bot.store)).expand_names(parse_terms(text))
+        hits = by_article(await self.bot.store.search(terms, limit=CANDIDATES, marks=(OPEN, CLOSE)))
         if not hits:
             raise UserFacingError(
                 "No sentence in the articles uses those words. Try other or fewer words, a name "

@@ -9,27 +9,53 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.actor_option import ActorOption, pick_actor
 from bot.chart import FILENAME, render_timeline
 from bot.client import BriefingBot, UserFacingError, send_ephemeral
-from bot.extract.dates import parse_user_date
 from bot.extract.model import PartialDate
 from bot.pager import DEFAULT_TIMEOUT, Pager
 from bot.render import date_span, literal, timeline_pages
+from bot.resolve import Resolution
+from bot.store import Store
 from bot.store.models import TimelinePage
 from bot.text import format_date
-from cogs.actors import actor_autocomplete, unknown_actor
+from bot.userdates import DateAsked, nearest_year, read_user_date
 
 MAX_EVENTS = 200  # pre-rendered into pages; beyond this the footer asks for narrower dates
 
 
-def parse_option(option: str, text: str | None, today: dt.date) -> PartialDate | None:
-    """A date option as typed, or a message saying which option was not understood and why."""
+async def read_option(
+    store: Store, option: str, text: str | None, today: dt.date, notes: list[str]
+) -> DateAsked | None:
+    """A date option as typed, a missing year filled in with the year the articles are about (and a note
+    saying so), or a message saying which option was not understood and why."""
     if text is None:
         return None
     try:
-        return parse_user_date(text, today)
+        typed = read_user_date(text)
+        if (wanted := typed.needs_year) is None:
+            return typed.dated()
+        years = await store.event_years(*wanted)
+        asked = typed.dated(nearest_year(years, today, *wanted))
     except ValueError as error:
         raise UserFacingError(f"`{option}`: {error}") from None
+    why = "the year of the articles' events then" if years else "the latest before today (no events then)"
+    notes.append(f"No year in `{option}`, so I took {asked.assumed_year}, {why}.")
+    return asked
+
+
+def narrow(
+    start: DateAsked | None, end: DateAsked | None, on: DateAsked | None
+) -> tuple[PartialDate | None, PartialDate | None, PartialDate | None]:
+    """(from, to, on) for the store: a range typed in ``on`` narrows ``from`` and ``to``."""
+    first, last = (start.first if start else None), (end.last if end else None)
+    if on is None or on.single is not None:
+        return first, last, on.single if on else None
+    if first is None or on.first.first_day() > first.first_day():
+        first = on.first
+    if last is None or on.last.last_day() < last.last_day():
+        last = on.last
+    return first, last, None
 
 
 def check_order(start: PartialDate | None, end: PartialDate | None) -> None:
@@ -63,31 +89,36 @@ class Timeline(commands.Cog):
         on="One day, month or year, e.g. 8 Apr 2019 or April 2019",
         chart="Also attach a picture of the timeline",
     )
-    @app_commands.autocomplete(actor=actor_autocomplete)
     async def timeline(
         self,
         interaction: discord.Interaction[BriefingBot],
-        actor: app_commands.Range[str, 1, 100] | None = None,
+        actor: app_commands.Transform[Resolution, ActorOption] | None = None,
         start: str | None = None,
         end: str | None = None,
         on: str | None = None,
         chart: bool = False,
     ) -> None:
-        today = self.bot.clock().date()
-        first = parse_option("from", start, today)
-        last = parse_option("to", end, today)
-        day = parse_option("on", on, today)
+        today, store, notes = self.bot.clock().date(), self.bot.store, []
+        first, last, day = narrow(
+            await read_option(store, "from", start, today, notes),
+            await read_option(store, "to", end, today, notes),
+            await read_option(store, "on", on, today, notes),
+        )
         check_order(first, last)
-        store = self.bot.store
-        canonical = await store.resolve_actor(actor) if actor else None
-        if actor and canonical is None:
-            raise await unknown_actor(store, actor)
+        canonical = None
+        if actor is not None:
+            picked = await pick_actor(interaction, actor, timeout=self.pager_timeout)
+            if picked is None:
+                return
+            canonical, interaction = picked.name, picked.interaction
+            notes.insert(0, picked.note or "")
+        note = " ".join(filter(None, notes)) or None
         found = await store.timeline(canonical, first, last, day, limit=MAX_EVENTS)
         span = date_span(first, last, day)
         if not found.events:
-            await send_ephemeral(interaction, empty_message(canonical, span))
+            await send_ephemeral(interaction, " ".join(filter(None, [note, empty_message(canonical, span)])))
             return
-        await self._answer(interaction, found, canonical, span, chart=chart)
+        await self._answer(interaction, found, canonical, span, chart=chart, note=note)
 
     async def _answer(
         self,
@@ -97,6 +128,7 @@ class Timeline(commands.Cog):
         span: str,
         *,
         chart: bool,
+        note: str | None = None,
     ) -> None:
         title = f"Timeline: {actor}" if actor else "Timeline"
         pages = timeline_pages(found.events, title, span[:1].upper() + span[1:], total=found.total)
@@ -107,7 +139,8 @@ class Timeline(commands.Cog):
             file = discord.File(io.BytesIO(png), filename=FILENAME)
             for page in pages:
                 page.set_image(url=f"attachment://{FILENAME}")
-        await Pager(pages, interaction.user, timeout=self.pager_timeout).start(interaction, file=file)
+        pager = Pager(pages, interaction.user, timeout=self.pager_timeout)
+        await pager.start(interaction, file=file, content=note)
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import re
 from pathlib import Path
@@ -19,7 +18,6 @@ from bot.extract.dates import (
     find_header_date,
     infer_default_year,
     parse_published,
-    parse_user_date,
 )
 from bot.extract.model import PartialDate
 
@@ -509,64 +507,3 @@ def test_yearless_dateline_uses_a_known_year():
 
 def test_sample_body_has_no_header_date():
     assert find_header_date(sample_paragraphs()) is None
-
-
-# --- user dates -------------------------------------------------------------------------------
-
-TODAY = dt.date(2025, 6, 1)
-USER = [
-    ("April 2019", PartialDate(2019, 4)),
-    ("2019-04-08", PartialDate(2019, 4, 8)),
-    ("2019/04/08", PartialDate(2019, 4, 8)),
-    ("8 Apr", PartialDate(2025, 4, 8)),
-    ("8 Dec", PartialDate(2024, 12, 8)),
-    ("1 June", PartialDate(2025, 6, 1)),
-    ("april", PartialDate(2025, 4)),
-    ("2019", PartialDate(2019)),
-    ("Apr 8 2019", PartialDate(2019, 4, 8)),
-    ("april 8th, 2019", PartialDate(2019, 4, 8)),
-    ("08/04/2019", PartialDate(2019, 4, 8)),
-    ("04/23/2019", PartialDate(2019, 4, 23)),
-    ("8.4.2019", PartialDate(2019, 4, 8)),
-    ("  14   January   2020 ", PartialDate(2020, 1, 14)),
-]
-
-
-@pytest.mark.parametrize(("text", "expected"), USER, ids=[case[0] for case in USER])
-def test_parse_user_date(text, expected):
-    assert parse_user_date(text, today=TODAY) == expected
-
-
-BAD_USER = [
-    ("Aprill 2019", "I couldn't read 'Aprill 2019' as a date; try 2019-04-08"),
-    ("", "I couldn't read ''"),
-    ("8", "I couldn't read '8'"),
-    ("10:30", "I couldn't read '10:30'"),
-    ("Tuesday", "I couldn't read 'Tuesday'"),
-    ("1 2 3", "I couldn't read '1 2 3'"),
-    ("mid-April", "I couldn't read 'mid-April'"),
-    ("31 Apr 2019", "31 Apr 2019"),
-    ("2019-02-30", "'2019-02-30' is not a real date"),
-    ("0000-01-01", "'0000-01-01' is not a real date"),
-    ("x" * 100, "I couldn't read 'xxxx"),
-    ("2019\x00", "I couldn't read '2019'"),
-]
-
-
-@pytest.mark.parametrize(("text", "message"), BAD_USER, ids=[case[0][:20] or "empty" for case in BAD_USER])
-def test_parse_user_date_says_what_it_could_not_read(text, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
-        parse_user_date(text, today=TODAY)
-
-
-DATE_PIECES = st.sampled_from(["8", "Apr", "2019", "/", "-", "29", "Feb", "31", "0", ":", ".", " ", "T"])
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.one_of(st.text(max_size=6000), st.text(alphabet=st.characters(codec="ascii"), max_size=40),
-                 st.lists(DATE_PIECES, max_size=8).map("".join)))
-def test_parse_user_date_returns_a_date_or_raises_value_error(text):
-    try:
-        assert isinstance(parse_user_date(text, today=TODAY), PartialDate)
-    except ValueError as error:
-        assert str(error)

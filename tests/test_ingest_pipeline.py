@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.config import load_settings
 from bot.ingest import ensure_store, ingest
+from bot.resolve import resolver_for
 from bot.store import Store
 from tests.store_fixtures import ARTICLES, assert_healthy, dump, needs_pipeline
 
@@ -53,7 +54,7 @@ def test_export_of_the_seed_store(store_path: Path, capsys: pytest.CaptureFixtur
 
 
 async def test_the_store_fixture_answers(store: Store) -> None:
-    haftar = await store.resolve_actor("Haftar")
+    haftar = (await resolver_for(store)).exact("Haftar")
     assert haftar == "Khalifa Haftar"
     hits = await store.search("Haftar offensive Tripoli")
     assert hits
@@ -74,7 +75,8 @@ async def test_the_store_fixture_answers(store: Store) -> None:
     ],
 )
 async def test_fuzzy_names_on_the_seed_article(store: Store, typed: str, expected: str) -> None:
-    assert (await store.suggest_actors(typed))[0].name == expected
+    resolution = (await resolver_for(store)).resolve(typed)
+    assert resolution.candidates[0].name == expected
 
 
 def test_ensure_store_with_the_real_pipeline(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from bot.chart import timeline_png
 from bot.extract.model import PartialDate
 from bot.render import (
-    actor_choices,
     actor_list_pages,
     date_span,
     lines_within,
@@ -21,13 +20,11 @@ from bot.render import (
     said,
     statement_pages,
     timeline_pages,
-    unknown_actor_message,
 )
 from bot.standin.limits import check_message
 from bot.store.models import (
     ActorDocument,
     ActorProfile,
-    ActorSuggestion,
     ActorSummary,
     Citation,
     EventFact,
@@ -177,33 +174,6 @@ def test_actor_list_pages_show_every_actor_once_even_with_long_roles():
 def test_actor_list_groups_by_kind_in_a_fixed_order():
     pages = actor_list_pages([summary("Egypt", "country"), summary("Haftar", "person")])
     assert [field.name for field in pages[0].fields] == ["People (1)", "Countries (1)"]
-
-
-def test_actor_choices_are_at_most_25_one_per_actor():
-    suggestions = [ActorSuggestion(f"Actor {n % 40}", "person", f"alias {n}", 1.0) for n in range(80)]
-    assert len({choice.value for choice in actor_choices(suggestions)}) == 25
-
-
-def test_actor_choices_fit_discords_100_characters():
-    choice = actor_choices([ActorSuggestion("N" * 150, "person", "alias " * 30, 1.0)])[0]
-    assert (len(choice.name), len(choice.value)) == (100, 100)
-
-
-def test_actor_choice_shows_the_alias_that_matched():
-    choice = actor_choices([ActorSuggestion("Khalifa Haftar", "person", "Haftar", 1.0)])[0]
-    assert choice.name == "Khalifa Haftar (Haftar)"
-
-
-def test_unknown_actor_message_offers_the_closest_names():
-    suggestion = ActorSuggestion("Khalifa Haftar", "person", "Haftar", 0.9)
-    assert (
-        unknown_actor_message("Hafterr", [suggestion])
-        == "No actor called “Hafterr”. Did you mean: **Khalifa Haftar**?"
-    )
-
-
-def test_unknown_actor_message_without_suggestions_points_to_actors():
-    assert unknown_actor_message("zzz", []).endswith("try /actors to see who is there.")
 
 
 def test_paragraph_ranges_join_consecutive_paragraphs():

@@ -16,6 +16,7 @@ from bot.schedule import (
     last_passed_day,
     next_slot,
     parse_time_of_day,
+    read_zone,
     resolve_zone,
     slot_on,
     suggest_zones,
@@ -214,3 +215,45 @@ def test_zones_resolve_regardless_of_case(typed: str, zone: str | None) -> None:
 def test_offsets_read_like_utc_plus_hours() -> None:
     assert utc_offset(MOSCOW, utc(2019, 4, 20)) == "UTC+03:00"
     assert utc_offset(NEW_YORK, utc(2019, 7, 1)) == "UTC-04:00"
+
+
+NOW = datetime(2026, 1, 15, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Europe/Moscow", "Europe/Moscow"),
+        ("Tripoli", "Africa/Tripoli"),
+        ("tripoli, libya", "Africa/Tripoli"),
+        ("New York", "America/New_York"),
+        ("GMT", "GMT"),
+        ("utc", "UTC"),
+        ("UTC+2", "Africa/Johannesburg"),  # Cairo keeps daylight saving again from 2023
+        ("utc+3", "Europe/Istanbul"),
+        ("+05:30", "Asia/Kolkata"),
+        ("UTC−3:30", "America/St_Johns"),  # only a place with daylight saving is at −3:30 in January
+    ],
+)
+def test_a_zone_is_read_from_a_name_a_city_or_an_offset(typed: str, zone: str) -> None:
+    choice = read_zone(typed, NOW)
+    assert choice is not None and choice.zone == zone
+
+
+def test_an_offset_warns_about_daylight_saving_either_way() -> None:
+    fixed = read_zone("UTC+2", NOW)
+    assert fixed is not None and fixed.note == (
+        "Africa/Johannesburg is UTC+02:00 all year: it does not follow daylight saving time. If your clocks "
+        "change in summer, set your city instead (e.g. Africa/Cairo)."
+    )
+    seasonal = read_zone("UTC-3:30", NOW)
+    assert seasonal is not None
+    assert seasonal.note == (
+        "America/St_Johns is UTC-03:30 today and UTC-02:30 in half a year (daylight saving)."
+    )
+    assert read_zone("Europe/Moscow", NOW).note is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("typed", ["UTC+15", "Benghazi", "GMT+1:75", "", "+"])
+def test_what_is_no_zone_gives_none(typed: str) -> None:
+    assert read_zone(typed, NOW) is None

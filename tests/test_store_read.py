@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.extract.model import PartialDate
+from bot.resolve import resolver_for
 from bot.store import LATEST_VERSION, Citation, Store, StoreError, TimelinePage
-from bot.store.read import fts_query
+from bot.store.query import fts_match, parse_terms
 from bot.store.schema import connect, transaction
 from bot.store.write import finish_run, write_extraction
 from tests.store_fixtures import assert_healthy, fake_extract, make_document
@@ -154,8 +155,10 @@ async def test_actors_by_kind_and_mentions(reader: Store) -> None:
         ("", None),
     ],
 )
-async def test_resolve_actor(reader: Store, text: str, expected: str | None) -> None:
-    assert await reader.resolve_actor(text) == expected
+async def test_the_resolver_over_a_store_finds_names_and_aliases(
+    reader: Store, text: str, expected: str | None
+) -> None:
+    assert (await resolver_for(reader)).exact(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -172,17 +175,24 @@ async def test_resolve_actor(reader: Store, text: str, expected: str | None) -> 
         ("gna", "Government of National Accord"),
     ],
 )
-async def test_suggest_actors(reader: Store, typed: str, expected: str) -> None:
-    suggestions = await reader.suggest_actors(typed, limit=5)
+async def test_the_resolver_over_a_store_ranks_typed_names(reader: Store, typed: str, expected: str) -> None:
+    suggestions = (await resolver_for(reader)).rank(typed, 5)
     assert suggestions[0].name == expected
     assert suggestions[0].kind != "other"
 
 
-async def test_suggest_with_nothing_typed_lists_the_most_mentioned(reader: Store) -> None:
-    suggestions = await reader.suggest_actors("", limit=3)
+async def test_the_resolver_with_nothing_typed_lists_the_most_mentioned(reader: Store) -> None:
+    resolver = await resolver_for(reader)
+    suggestions = resolver.rank("", 3)
     assert suggestions[0].name == "Khalifa Haftar"
     assert len(suggestions) == 3
-    assert await reader.suggest_actors("zzzzqqq") == []
+    assert resolver.rank("zzzzqqq") == []
+
+
+async def test_actor_records_carry_aliases_roles_and_mentions(reader: Store) -> None:
+    haftar = next(r for r in await reader.actor_records() if r.name == "Khalifa Haftar")
+    assert "Haftar" in haftar.aliases
+    assert haftar.roles and haftar.weight > 0
 
 
 def _dates(page: TimelinePage) -> list[str]:
@@ -275,7 +285,7 @@ async def test_random_quote_on_an_empty_store(tmp_path: Path) -> None:
     connect(path).close()
     async with await Store.open(path) as store:
         assert await store.random_quote(random.Random(1)) is None
-        assert await store.suggest_actors("haf") == []
+        assert (await resolver_for(store)).rank("haf") == []
         assert (await store.timeline()).total == 0
 
 
@@ -326,25 +336,27 @@ async def test_search_never_raises(reader: Store, text: str) -> None:
 
 
 @given(text=st.text(max_size=200))
-def test_fts_query_quotes_every_word(text: str) -> None:
-    query = fts_query(text)
+def test_any_text_becomes_a_valid_fts_query(text: str) -> None:
+    query = fts_match(parse_terms(text))
     if query is not None:
         conn = sqlite3.connect(":memory:")
-        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 2')")
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61 remove_diacritics 2')")
         conn.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()
         conn.close()
 
 
 async def test_refresh_sees_a_concurrent_ingest(db: Path, reader: Store) -> None:
     assert await reader.refresh() is False
-    assert await reader.resolve_actor("Sergei Shoigu") == "Sergei Shoigu"
+    resolver = await resolver_for(reader)
+    assert await resolver_for(reader) is resolver  # built once per store version
     before = (await reader.stats()).tables["documents"]
     write_documents(
         db, ("cairo", "Cairo", PartialDate(2019, 6), ["Cairo hosted talks. Egypt backs the GNA."])
     )
     assert (await reader.stats()).tables["documents"] == before + 1  # queries see new rows at once
-    assert await reader.refresh() is True  # and the name index is rebuilt
+    assert await reader.refresh() is True  # and the resolver is rebuilt
     assert await reader.refresh() is False
+    assert await resolver_for(reader) is not resolver
     egypt = await reader.actor("Cairo")
     assert egypt is not None
     assert [g.label for g in egypt.relations] == ["backs"]

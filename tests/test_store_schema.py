@@ -214,3 +214,20 @@ def test_creating_makes_parent_directories(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "dir" / "store.db"
     connect(path).close()
     assert path.exists()
+
+
+def test_v3_to_v4_finds_word_forms_in_existing_rows(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    _v1_with_a_quote(path)
+    conn = _raw(path)
+    migrate(conn, path, target=3)
+    conn.execute("UPDATE sentences SET text = 'Drone strikes hit the convoys.'")
+    before = conn.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'strike'").fetchone()
+    assert before == (0,)
+    assert migrate(conn, path, target=4) == 4
+    for word in ("strike", "convoy", "hitting"):
+        found = conn.execute("SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?", (f'"{word}"',))
+        assert found.fetchall() == [(1,)], word
+    assert conn.execute("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH 'entering'").fetchall() == [(1,)]
+    conn.close()
+    assert_healthy(path)

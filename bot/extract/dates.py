@@ -2,9 +2,9 @@
 
 ``find_dates`` lists the date expressions of one sentence, unresolved; ``DateResolver`` reads a
 document's sentences in order and turns them into ``PartialDate`` values; ``infer_default_year``
-guesses the year of yearless dates when an article has no publication date; ``parse_published``,
-``find_header_date`` and ``parse_user_date`` read dates from front matter, article headers and
-Discord commands.
+guesses the year of yearless dates when an article has no publication date; ``parse_published`` and
+``find_header_date`` read dates from front matter and article headers (dates typed in commands:
+``bot/userdates.py``).
 
 What counts as a date expression
     * Day dates: ``April 8``, ``Jan. 14``, ``April 8, 2019``, ``8 April 2019``, ``the 8th of April``,
@@ -55,8 +55,7 @@ How ``DateResolver`` resolves
 
 Limits: a flashback that continues into later months of its own year without repeating the
 year is read correctly only while its months keep increasing; ``the September 11 attacks``
-resolves to September 11 of the document year; numeric dates (``08/04/2019``) are read only by
-``parse_user_date``.
+resolves to September 11 of the document year; numeric dates (``08/04/2019``) are not read.
 """
 
 from __future__ import annotations
@@ -67,8 +66,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple
-
-from dateutil import parser as dateutil_parser
 
 from bot.extract.model import PartialDate, Precision
 
@@ -876,67 +873,3 @@ def _safe_date(fields: _Fields) -> PartialDate | None:
         return PartialDate(year, month, day)
     except ValueError:
         return None
-
-
-# --- user dates ------------------------------------------------------------------------------
-
-_USER_MAX_CHARS = 64
-_USER_HINT = "try 2019-04-08, 'April 2019' or '8 Apr 2019'"
-# dateutil reads any short number as a year; only believe it when the year looks like one.
-_WRITTEN_YEAR = re.compile(r"\d{4}|['’]\d\d\b|\d[/.\-]\d{1,2}[/.\-]\d\d\b")
-_PROBE_DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2004, 2, 2))  # leap years: 29 Feb parses
-
-
-def parse_user_date(text: str, today: dt.date | None = None) -> PartialDate:
-    """A date typed in a command: "April 2019", "2019-04-08", "8 Apr", "Apr 8 2019", "08/04/2019".
-
-    Precision follows what was typed. Numeric dates are day first (08/04/2019 is 8 April) unless
-    that is impossible (04/23/2019). A date without a year is the latest such day or month on
-    or before ``today``, since timelines ask about the past. Raises ``ValueError`` saying what
-    was not understood; never anything else.
-    """
-    cleaned = " ".join(text.split())
-    fields = None
-    if cleaned and len(cleaned) <= _USER_MAX_CHARS and cleaned.isprintable():
-        fields = _standalone(cleaned) or _dateutil_fields(cleaned)
-    if fields is None:
-        raise ValueError(f"I couldn't read '{_shown(text)}' as a date; {_USER_HINT}")
-    year, month, day = fields
-    if year is None:
-        year = _latest_year(month, day, today or dt.date.today())
-    date = _safe_date((year, month, day))
-    if date is None:
-        raise ValueError(f"'{_shown(text)}' is not a real date; {_USER_HINT}")
-    return date
-
-
-def _dateutil_fields(text: str) -> _Fields | None:
-    """Fields dateutil reads, keeping only those it did not fill in from its default."""
-    try:
-        first, second = (
-            dateutil_parser.parse(text, default=default, dayfirst=True, ignoretz=True)
-            for default in _PROBE_DEFAULTS
-        )
-    except (ValueError, OverflowError):
-        return None
-    year = first.year if first.year == second.year and _WRITTEN_YEAR.search(text) else None
-    month = first.month if first.month == second.month else None
-    day = first.day if first.day == second.day else None
-    if month is None and (day is not None or year is None):
-        return None
-    if first.year == second.year and year is None:
-        return None  # a number dateutil took for a year that does not look like one
-    return year, month, day
-
-
-def _latest_year(month: int | None, day: int | None, today: dt.date) -> int:
-    """The year of the latest occurrence of month (and day) on or before today."""
-    if month is None:
-        return today.year
-    return today.year - ((month, day or 1) > (today.month, today.day))
-
-
-def _shown(text: str) -> str:
-    printable = "".join(ch if ch.isprintable() else " " for ch in text)
-    shown = " ".join(printable.split())
-    return shown if len(shown) <= 40 else shown[:39] + "…"

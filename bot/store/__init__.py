@@ -3,7 +3,7 @@
 from bot.store.models import (
     ActorDocument,
     ActorProfile,
-    ActorSuggestion,
+    ActorRecord,
     ActorSummary,
     Citation,
     DocumentInfo,
@@ -26,7 +26,7 @@ __all__ = [
     "LATEST_VERSION",
     "ActorDocument",
     "ActorProfile",
-    "ActorSuggestion",
+    "ActorRecord",
     "ActorSummary",
     "Citation",
     "DocumentInfo",

@@ -133,11 +133,14 @@ class ActorProfile:
 
 
 @dataclass(frozen=True)
-class ActorSuggestion:
+class ActorRecord:
+    """What the bot resolves typed names against: an actor's names, the roles articles give it, its weight."""
+
     name: str  # canonical name
     kind: ActorKind
-    matched: str  # the name or alias that matched what was typed
-    score: float
+    aliases: tuple[str, ...]
+    roles: tuple[str, ...]  # the actor's role first, then each document's
+    weight: int  # mentions, to rank equally good matches
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
@@ -24,7 +23,7 @@ from bot.store import report
 from bot.store.models import (
     ActorDocument,
     ActorProfile,
-    ActorSuggestion,
+    ActorRecord,
     ActorSummary,
     Citation,
     Direction,
@@ -39,15 +38,18 @@ from bot.store.models import (
     StoreStats,
     TimelinePage,
 )
-from bot.store.names import NameIndex, normalize_name
+from bot.store.names import normalize_name
+from bot.store.query import Term, fts_match, parse_terms
 from bot.store.schema import BUSY_TIMEOUT_MS, StoreError, connect
 from bot.store.write import SET_META_SQL
 
-_WORD = re.compile(r"\w+")
-_MAX_QUERY_WORDS = 32
-_SNIPPET_TOKENS = 32
+_SNIPPET_TOKENS = 64  # FTS5 allows at most 64; the cog cuts the snippet to its length limit
 _OUT_LABELS = {"leads": "leads", "member_of": "member of", "backs": "backs", "opposes": "opposes"}
-_IN_LABELS = {"leads": "led by", "member_of": "has member", "backs": "backed by", "opposes": "opposed by"}
+_IN_LABELS = {"leads": "led by", "member_of": "members", "backs": "backed by", "opposes": "opposed by"}
+# The events an actor takes part in: linked to the event, or named (under any alias) in its sentence.
+_TAKES_PART = """(e.id IN (SELECT event_id FROM event_actors WHERE actor_id = {actor})
+    OR EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = {actor} AND m.document_id = e.document_id
+               AND m.paragraph = e.paragraph AND m.sentence = e.sentence))"""
 
 _EVENT_SQL = """
 SELECT e.id, e.date, e.summary, e.evidence, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
@@ -61,14 +63,6 @@ JOIN documents d ON d.id = q.document_id
 JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
 LEFT JOIN actors a ON a.id = q.speaker_id"""
 _QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence, q.id"
-
-
-def fts_query(text: str, *, any_word: bool = False) -> str | None:
-    """User text as a safe FTS5 query: each word becomes a quoted string, so no operator survives."""
-    words = list(dict.fromkeys(_WORD.findall(text)))[:_MAX_QUERY_WORDS]
-    if not words:
-        return None
-    return (" OR " if any_word else " ").join(f'"{word}"' for word in words)
 
 
 def _citation(row: sqlite3.Row, sentence: str = "sentence") -> Citation:
@@ -93,9 +87,9 @@ class Store:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
-        self._names = NameIndex(())
-        self._kinds: dict[str, ActorKind] = {}
+        self._exact: dict[str, str] = {}  # folded name or alias → canonical name
         self._data_version = -1
+        self.generation = 0  # goes up each time refresh sees a commit, so caches over the store know
         # Profiles only change when an ingest commits (which refresh notices), so each is built once.
         self._profiles: dict[str, ActorProfile] = {}
 
@@ -141,21 +135,23 @@ class Store:
             await self._load_names()
         self._profiles.clear()
         self._data_version = version
+        self.generation += 1
         return True
 
     async def _load_names(self) -> None:
-        actors = await self._all(
-            """SELECT a.name, a.kind, (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS weight
-               FROM actors a ORDER BY a.id"""
+        rows = await self._all(
+            """SELECT a.name AS actor, a.name FROM actors a
+               UNION ALL SELECT a.name, al.alias FROM actor_aliases al JOIN actors a ON a.id = al.actor_id"""
         )
-        aliases = await self._all(
-            "SELECT a.name, al.alias FROM actor_aliases al JOIN actors a ON a.id = al.actor_id ORDER BY al.id"
-        )
-        weights = {row["name"]: row["weight"] for row in actors}
-        self._kinds = {row["name"]: row["kind"] for row in actors}
-        names = [(row["name"], row["name"], row["weight"]) for row in actors]
-        names += [(row["name"], row["alias"], weights[row["name"]]) for row in aliases]
-        self._names = await asyncio.to_thread(NameIndex, names)
+        exact: dict[str, str] = {}
+        for row in rows:
+            exact.setdefault(normalize_name(row["name"]), row["actor"])
+        self._exact = exact
+
+    def _canonical(self, name: str) -> str | None:
+        """The actor whose name or alias is ``name`` (case, accents and "the" folded); no guessing here:
+        :mod:`bot.resolve` turns what users type into canonical names."""
+        return self._exact.get(normalize_name(name))
 
     @asynccontextmanager
     async def _snapshot(self) -> AsyncIterator[None]:
@@ -238,15 +234,33 @@ class Store:
 
     # -- actors ----------------------------------------------------------------------------------------------
 
-    async def resolve_actor(self, text: str) -> str | None:
-        """The canonical name whose name or alias matches ``text`` (after normalisation), else None."""
-        return self._names.exact(text)
-
-    async def suggest_actors(self, text: str, limit: int = 25) -> list[ActorSuggestion]:
-        """Typo- and transliteration-tolerant suggestions for autocomplete, served from memory."""
+    async def actor_records(self) -> list[ActorRecord]:
+        """Every actor with its aliases, roles and mention count: what :mod:`bot.resolve` indexes."""
+        async with self._snapshot():
+            actors = await self._all(
+                """SELECT a.id, a.name, a.kind, a.role,
+                          (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS weight
+                   FROM actors a ORDER BY a.id"""
+            )
+            aliases = await self._all("SELECT actor_id, alias FROM actor_aliases ORDER BY id")
+            roles = await self._all(
+                "SELECT actor_id, role FROM actor_documents WHERE role IS NOT NULL ORDER BY document_id"
+            )
+        names: dict[int, list[str]] = {}
+        for row in aliases:
+            names.setdefault(row["actor_id"], []).append(row["alias"])
+        given: dict[int, list[str]] = {}
+        for row in roles:
+            given.setdefault(row["actor_id"], []).append(row["role"])
         return [
-            ActorSuggestion(m.actor, self._kinds.get(m.actor, "other"), m.matched, m.score)
-            for m in self._names.suggest(text, limit)
+            ActorRecord(
+                r["name"],
+                r["kind"],
+                tuple(names.get(r["id"], ())),
+                tuple(dict.fromkeys([*([r["role"]] if r["role"] else []), *given.get(r["id"], ())])),
+                r["weight"],
+            )
+            for r in actors
         ]
 
     async def actors(self, kind: ActorKind | None = None) -> list[ActorSummary]:
@@ -263,7 +277,7 @@ class Store:
 
     async def actor(self, name: str) -> ActorProfile | None:
         """The full cited profile of the actor named (or aliased) ``name``; None if there is no such actor."""
-        canonical = self._names.exact(name)
+        canonical = self._canonical(name)
         if canonical is None:
             return None
         if canonical in self._profiles:
@@ -281,9 +295,7 @@ class Store:
                 )
             ]
             relations = await self._relations(actor_id)
-            events = await self._events(
-                " WHERE e.id IN (SELECT event_id FROM event_actors WHERE actor_id = ?)", (actor_id,)
-            )
+            events = await self._events(" WHERE " + _TAKES_PART.format(actor="?1"), (actor_id,))
             quotes = await self._quotes(" WHERE q.speaker_id = ?", (actor_id,))
             documents = await self._actor_documents(actor_id)
         profile = self._profiles[canonical] = ActorProfile(
@@ -374,18 +386,31 @@ class Store:
         where = " WHERE (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
         params: list[Any] = [first, last]
         if actor is not None:
-            canonical = self._names.exact(actor)
+            canonical = self._canonical(actor)
             if canonical is None:
                 return TimelinePage((), 0, offset, limit)
-            where += (
-                " AND e.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id"
-            )
-            where += " WHERE a.name = ?3)"
+            where += " AND " + _TAKES_PART.format(actor="(SELECT id FROM actors WHERE name = ?3)")
             params.append(canonical)
         async with self._snapshot():
             total = (await self._all("SELECT count(*) FROM events e" + where, params))[0][0]
             events = await self._events(where, params, limit, offset)
         return TimelinePage(tuple(events), total, offset, limit)
+
+    async def event_years(self, month: int, day: int | None = None) -> list[int]:
+        """Years with an event on that day (or in that month) dated at least to the month: where the
+        articles are, for a date typed without a year."""
+        first = f"{month:02d}-{day or 1:02d}"
+        last = f"{month:02d}-{day or 31:02d}"
+        async with self._snapshot():
+            rows = await self._all(
+                """SELECT DISTINCT CAST(substr(date_first, 1, 4) AS INTEGER) AS year FROM events
+                   WHERE substr(date_first, 1, 4) = substr(date_last, 1, 4)
+                     AND julianday(date_last) - julianday(date_first) < 31
+                     AND substr(date_first, 6, 5) <= ? AND substr(date_last, 6, 5) >= ?
+                   ORDER BY year""",
+                (last, first),
+            )
+        return [row["year"] for row in rows]
 
     async def _events(
         self, where: str, params: Iterable[Any], limit: int = -1, offset: int = 0
@@ -415,20 +440,20 @@ class Store:
         ]
 
     async def quotes(
-        self, speaker: str | None = None, topic: str | None = None, limit: int = 25
+        self, speaker: str | None = None, topic: str | Sequence[Term] | None = None, limit: int = 25
     ) -> list[QuoteFact]:
-        """Quotes in date order, optionally by one speaker (name or alias) and/or about a topic (full-text
-        match on the quote or its sentence)."""
+        """Quotes in date order, optionally by one speaker (name or alias) and/or about a topic: every
+        term (word forms count) in the whole quote or in its sentence."""
         where: list[str] = []
         params: list[Any] = []
         if speaker is not None:
-            canonical = self._names.exact(speaker)
+            canonical = self._canonical(speaker)
             if canonical is None:
                 return []
             where.append("a.name = ?")
             params.append(canonical)
-        if topic and topic.strip():
-            query = fts_query(topic)
+        if topic:
+            query = fts_match(parse_terms(topic) if isinstance(topic, str) else list(topic))
             if query is None:
                 return []
             where.append(
@@ -464,17 +489,19 @@ class Store:
     # -- full text -------------------------------------------------------------------------------------------
 
     async def search(
-        self, text: str, limit: int = 10, *, marks: tuple[str, str] = ("**", "**")
+        self, text: str | Sequence[Term], limit: int = 10, *, marks: tuple[str, str] = ("**", "**")
     ) -> list[SearchHit]:
-        """Sentences matching every word of ``text`` (any of them if none match all), best first, with the
-        matched words wrapped in ``marks``. Any text is safe: it is reduced to quoted words."""
-        every_word = fts_query(text)
-        if every_word is None or limit <= 0:
+        """Sentences matching every term (any of them if none match all), best first, with the matched
+        words wrapped in ``marks``. Word forms match ("strike" finds "strikes"). Any text is safe: it is
+        reduced to quoted words and phrases."""
+        terms = parse_terms(text) if isinstance(text, str) else list(text)
+        every_term = fts_match(terms)
+        if every_term is None or limit <= 0:
             return []
-        hits = await self._search(every_word, limit, marks)
-        any_word = fts_query(text, any_word=True)
-        if not hits and any_word and any_word != every_word:
-            hits = await self._search(any_word, limit, marks)
+        hits = await self._search(every_term, limit, marks)
+        any_term = fts_match(terms, any_term=True)
+        if not hits and any_term and any_term != every_term:
+            hits = await self._search(any_term, limit, marks)
         return hits
 
     async def _search(self, query: str, limit: int, marks: tuple[str, str]) -> list[SearchHit]:

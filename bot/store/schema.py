@@ -13,7 +13,8 @@ from pathlib import Path
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
-_TOKENIZER = "tokenize='unicode61 remove_diacritics 2'"
+_TOKENIZER = "tokenize='unicode61 remove_diacritics 2'"  # versions 1-3
+_STEMMING_TOKENIZER = "tokenize='porter unicode61 remove_diacritics 2'"  # from version 4
 _KINDS = "'person', 'organization', 'country', 'armed_group', 'government', 'other'"
 _PRECISIONS = "'day', 'month', 'year'"
 # A cited fact points at one sentence; deleting the document (and so its sentences) deletes the fact.
@@ -28,11 +29,15 @@ class StoreError(RuntimeError):
     """The store file cannot be used; the message is one line naming the file and the reason."""
 
 
+def _fts_table(table: str, content: str, tokenizer: str) -> str:
+    options = f"text, content='{content}', content_rowid='id', {tokenizer}"
+    return f"CREATE VIRTUAL TABLE {table} USING fts5({options})"
+
+
 def _external_fts(table: str, content: str) -> tuple[str, ...]:
     """An FTS5 index over ``content.text`` kept in step by triggers (external content: no second copy)."""
     return (
-        f"CREATE VIRTUAL TABLE {table} USING fts5("
-        f"text, content='{content}', content_rowid='id', {_TOKENIZER})",
+        _fts_table(table, content, _TOKENIZER),
         f"CREATE TRIGGER {content}_fts_insert AFTER INSERT ON {content} BEGIN "
         f"INSERT INTO {table} (rowid, text) VALUES (new.id, new.text); END",
         f"CREATE TRIGGER {content}_fts_delete AFTER DELETE ON {content} BEGIN "
@@ -197,7 +202,25 @@ _V3_SERVER_SETTINGS: tuple[str, ...] = (
 ) WITHOUT ROWID""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_CORE, _V2_QUOTE_INDEX, _V3_SERVER_SETTINGS)
+
+def _reindex(table: str, tokenizer: str) -> tuple[str, ...]:
+    """Recreate an external-content FTS5 table with another tokenizer (its triggers name it, so they
+    keep working) and index the existing rows again."""
+    content = table.removesuffix("_fts")
+    return (
+        f"DROP TABLE {table}",
+        _fts_table(table, content, tokenizer),
+        f"INSERT INTO {table} ({table}) VALUES ('rebuild')",
+    )
+
+
+# Version 4: word forms match ("strike" finds "strikes"): the full-text indexes stem with Porter.
+_V4_WORD_FORMS: tuple[str, ...] = (
+    *_reindex("sentences_fts", _STEMMING_TOKENIZER),
+    *_reindex("quotes_fts", _STEMMING_TOKENIZER),
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_CORE, _V2_QUOTE_INDEX, _V3_SERVER_SETTINGS, _V4_WORD_FORMS)
 LATEST_VERSION = len(MIGRATIONS)
 
 # Every table holding data, parents first (stats and health checks walk this list).

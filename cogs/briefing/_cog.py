@@ -22,7 +22,7 @@ from bot.schedule import (
     last_passed_day,
     local_date,
     parse_time_of_day,
-    resolve_zone,
+    read_zone,
     suggest_zones,
     utc_offset,
 )
@@ -104,27 +104,32 @@ class Briefing(
             at = parse_time_of_day(time)
         except TimeOfDayError as error:
             raise UserFacingError(str(error)) from None
-        zone = resolve_zone(timezone)
-        if zone is None:
+        now = self.bot.clock()
+        choice = await asyncio.to_thread(read_zone, timezone, now)  # an offset looks at every zone
+        if choice is None:
             raise UserFacingError(replies.unknown_zone(timezone))
+        zone = choice.zone
         missing = self._missing_permission(interaction, channel)
         if missing:
             raise UserFacingError(replies.missing_permission(channel.id, missing))
         guild_id = self._guild_id(interaction)
-        now = self.bot.clock()
         settled = last_passed_day(now, at, ZoneInfo(zone))
         await save_schedule(self.bot.store, guild_id, channel.id, at, zone, settled, now)
         schedule = await self._schedule(guild_id)
-        await interaction.response.send_message(replies.set_up(schedule, now), ephemeral=True)
+        reply = replies.set_up(schedule, now) + (f"\n⚠️ {choice.note}" if choice.note else "")
+        await interaction.response.send_message(reply, ephemeral=True)
 
     @setup_briefing.autocomplete("timezone")
     async def zone_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         now = self.bot.clock()
+        zones = suggest_zones(current, AUTOCOMPLETE_CHOICES)
+        if current.strip() and (choice := read_zone(current, now)) is not None:  # "UTC+2", "New York"
+            zones = [choice.zone, *(zone for zone in zones if zone != choice.zone)][:AUTOCOMPLETE_CHOICES]
         return [
             app_commands.Choice(name=f"{zone} ({utc_offset(ZoneInfo(zone), now)})", value=zone)
-            for zone in suggest_zones(current, AUTOCOMPLETE_CHOICES)
+            for zone in zones
         ]
 
     @app_commands.command(

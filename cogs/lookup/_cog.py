@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.client import UserFacingError
 from bot.mentions import find_actors, parse_question, resolve_subject, strip_markup
+from bot.resolve import ActorResolver, resolver_for
 from bot.store import Store
 from bot.store.settings import lookup_enabled, set_lookup_enabled
 from cogs.lookup._render import (
@@ -87,7 +88,8 @@ class Lookup(commands.Cog):
     # -- the message menu ------------------------------------------------------------------------------------
 
     async def look_up_actors(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        content, embeds = await self._answer(await find_actors(self.store, message_text(message)))
+        resolver = await self._resolver()
+        content, embeds = await self._answer(find_actors(resolver, message_text(message)))
         if content is None and not embeds:
             content = NONE_FOUND
         await interaction.response.send_message(
@@ -112,10 +114,11 @@ class Lookup(commands.Cog):
         if not subject:
             await self._reply(message, NO_SUBJECT)
             return
-        actor = await resolve_subject(self.store, subject)
-        content, embeds = await self._answer([actor] if actor else await find_actors(self.store, subject))
+        resolver = await self._resolver()
+        actor = resolve_subject(resolver, subject)
+        content, embeds = await self._answer([actor] if actor else find_actors(resolver, subject))
         if content is None and not embeds:
-            content = unknown_answer(subject, await self.store.suggest_actors(subject, SUGGESTIONS))
+            content = unknown_answer(subject, resolver.rank(subject, SUGGESTIONS))
         await self._reply(message, content, embeds)
 
     async def _answer_question(self, message: discord.Message, guild_id: int) -> None:
@@ -123,7 +126,7 @@ class Lookup(commands.Cog):
         subject = parse_question(message.content)
         if subject is None or not await self._lookup_enabled(guild_id):
             return
-        actor = await resolve_subject(self.store, subject)
+        actor = resolve_subject(await self._resolver(), subject)
         if actor is None or not self.throttle.allow(message.channel.id):
             return
         profile = await self.store.actor(actor)
@@ -142,6 +145,10 @@ class Lookup(commands.Cog):
             )
         except discord.HTTPException as error:  # no permission to post here, or the channel is gone
             log.warning("could not answer in channel %s: %s", message.channel.id, error)
+
+    async def _resolver(self) -> ActorResolver:
+        await self.store.refresh()  # messages do not pass the command tree's refresh
+        return await resolver_for(self.store)
 
     async def _answer(self, names: list[str]) -> tuple[str | None, list[discord.Embed]]:
         """Short profiles of the first few actors, the others by name; (None, []) for no actor."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 import discord
 
 from bot.render import KIND_NAMES
-from bot.store import ActorProfile, ActorSuggestion, Citation, RelatedActor
+from bot.resolve import Candidate
+from bot.store import ActorProfile, Citation, RelatedActor
 from bot.text import CONTENT_LIMIT, EMBED_TITLE_LIMIT, EMBED_TOTAL_LIMIT, cite, escape, fitting, truncate
 
 MAX_PROFILES = 5  # profiles in one answer; more actors are listed by name
@@ -60,7 +61,7 @@ def profiles_answer(
     return content, embeds
 
 
-def unknown_answer(subject: str, suggestions: list[ActorSuggestion]) -> str:
+def unknown_answer(subject: str, suggestions: list[Candidate]) -> str:
     """What to say when ``subject`` is no actor I know: the closest names, or how to ask."""
     shown = escape(truncate(subject, SUBJECT_LIMIT))
     if suggestions:

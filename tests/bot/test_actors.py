@@ -103,7 +103,7 @@ async def test_every_actor_profile_fits_discords_limits(standin: StandIn, bot):
 
 
 async def test_unknown_actor_answers_privately_with_the_closest_names(standin: StandIn, bot):
-    result = await standin.slash("actor", {"name": "Hafterr"})
+    result = await standin.slash("actor", {"name": "Khalifa Smith Jones"})
     assert (result.ephemeral, "Khalifa Haftar" in result.content) == (True, True)
 
 
@@ -138,7 +138,7 @@ async def test_profile_timeline_button_pages_the_actors_events(standin: StandIn,
     profile = await standin.slash("actor", {"name": "Khalifa Haftar"})
     result = await standin.click(profile.message, "profile:timeline")
     assert (result.embeds[0]["title"], result.embeds[0]["footer"]["text"]) == (
-        "Timeline: Khalifa Haftar", "Page 1/2 · 8 events",
+        "Timeline: Khalifa Haftar", "Page 1/2 · 9 events",
     )  # fmt: skip
 
 
@@ -227,3 +227,22 @@ class TestArticleTextThatLooksLikeMentions:
         profile = await standin.slash("actor", {"name": "Khalifa Haftar"})
         mentioned = next(f["value"] for f in profile.embeds[0]["fields"] if f["name"] == "Mentioned in")
         assert mentioned.startswith(r"*A \*\*hostile\*\* \_test\_ article @everyone*")
+
+
+@pytest.mark.parametrize(
+    ("actor", "label", "other"),
+    [("Khalifa Haftar", "Backed by", "Russia"), ("Russia", "Backs", "Khalifa Haftar")],
+)
+async def test_a_relation_shows_on_both_profiles_with_its_citation(
+    standin: StandIn, bot, actor: str, label: str, other: str
+) -> None:
+    result = await standin.slash("actor", {"name": actor})
+    value = plain(field(result.embeds[0], label) or "")
+    assert re.search(rf"{other} \(Russia's Mediation Goals in Libya, ¶\d+\)", value), value
+
+
+async def test_the_timeline_includes_events_that_name_the_actor_by_an_alias(standin: StandIn, bot) -> None:
+    """Haftar is no party to the 7 April call, but its sentence names him ("Haftar’s forces")."""
+    result = await standin.slash("timeline", {"actor": "the LNA leader", "on": "7 Apr 2019"})
+    shown = plain(result.embeds[0]["description"])
+    assert "Bogdanov had a telephone conversation with Ahmed Maiteeq" in shown

@@ -424,3 +424,31 @@ async def test_statements_and_actors_do_not_repeat_until_all_were_shown(
     assert len(messages) == 7
     assert len(set(statements[:6])) == 6 and statements[6] in statements[:5]
     assert len(set(actors)) == 7
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone", "warning"),
+    [
+        ("Africa/Tripoli", "Africa/Tripoli", None),
+        ("Tripoli", "Africa/Tripoli", None),
+        ("new york", "America/New_York", None),
+        ("UTC+2", "Africa/Cairo", "Africa/Cairo is UTC+02:00 all year: it does not follow"),  # in 2019
+        ("GMT-5", "America/", "is UTC-05:00 all year: it does not follow daylight saving time."),
+        ("+05:30", "Asia/Kolkata", "Asia/Kolkata is UTC+05:30 all year"),
+    ],
+)
+async def test_setup_takes_a_zone_a_city_or_an_offset(
+    bot: BriefingBot, standin: StandIn, owner: User, briefings: Channel, typed: str, zone: str, warning: str
+) -> None:
+    result = await set_up(standin, owner, briefings, timezone=typed)
+    assert result.content.startswith("Done. Daily briefing in")
+    assert f"at **08:00 {zone}" in result.content
+    assert (warning in result.content) if warning else ("⚠️" not in result.content)
+
+
+async def test_an_offset_is_autocompleted_with_a_zone_at_that_offset_today(
+    bot: BriefingBot, standin: StandIn, owner: User
+) -> None:
+    options = {"channel": standin.find_channel("briefings"), "time": "8", "timezone": "UTC+2"}
+    result = await standin.autocomplete("briefing setup", options, "timezone", user=owner)
+    assert result.choices[0] == {"name": "Africa/Cairo (UTC+02:00)", "value": "Africa/Cairo"}

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from bot.standin import StandIn
 from bot.standin.limits import embed_size
-from cogs.search import CLOSE, OPEN, highlight
+from bot.store import Citation, SearchHit
+from cogs.search import CLOSE, OPEN, by_article, highlight
 
 pytestmark = pytest.mark.cogs("cogs.quotes", "cogs.search", "cogs.sources", "cogs.help")
 
@@ -46,7 +47,7 @@ async def test_search_cites_article_and_paragraph(bot, standin: StandIn) -> None
 
 async def test_search_falls_back_to_any_of_the_words(bot, standin: StandIn) -> None:
     result = await standin.slash("search", {"text": "Zakharova penguins"})
-    assert "**Zakharova**" in result.embeds[0]["description"]
+    assert "Zakharova**" in result.embeds[0]["description"]
 
 
 async def test_search_is_sent_without_pings(bot, standin: StandIn) -> None:
@@ -83,3 +84,38 @@ def test_a_snippet_cut_inside_a_match_still_closes_the_bold() -> None:
 
 def test_markdown_in_article_text_is_escaped_in_snippets() -> None:
     assert highlight(f"a *b* {OPEN}c{CLOSE}") == r"a \*b\* **c**"
+
+
+@pytest.mark.parametrize(("typed", "found"), [("tank", "**tanks**"), ("delivery", "**deliveries**")])
+async def test_search_matches_word_forms(bot, standin: StandIn, typed: str, found: str) -> None:
+    result = await standin.slash("search", {"text": typed})
+    assert found in result.embeds[0]["description"]
+
+
+async def test_search_keeps_a_quoted_phrase_together(bot, standin: StandIn) -> None:
+    result = await standin.slash("search", {"text": '"southern suburbs"'})
+    assert "**southern suburbs**" in result.embeds[0]["description"].replace("** **", " ")
+    reversed_phrase = await standin.slash("search", {"text": '"suburbs southern"'})
+    assert reversed_phrase.ephemeral and reversed_phrase.content.startswith("No sentence")
+
+
+async def test_search_finds_an_actor_under_any_of_its_names(bot, standin: StandIn) -> None:
+    result = await standin.slash("search", {"text": "Khalifa Haftar offensive"})
+    entries = result.embeds[0]["description"].split("\n\n")
+    assert any("Khalifa" not in entry and "**Haftar**" in entry for entry in entries)
+
+
+async def test_search_groups_results_under_their_article(bot, standin: StandIn) -> None:
+    result = await standin.slash("search", {"text": "Haftar"})
+    assert result.embeds[0]["description"].startswith("__Russia's Mediation Goals in Libya__\n**1.**")
+
+
+def test_hits_are_grouped_by_article_best_article_first() -> None:
+    hits = [hit("b", 1), hit("a", 2), hit("b", 3), hit("c", 4), hit("a", 5)]
+    assert [(h.citation.document, h.citation.paragraph) for h in by_article(hits, 4)] == [
+        ("b", 1), ("b", 3), ("a", 2), ("c", 4)
+    ]  # fmt: skip
+
+
+def hit(document: str, paragraph: int) -> SearchHit:
+    return SearchHit(Citation(document, document.upper(), paragraph, 0), "snippet", "text")

@@ -70,9 +70,11 @@ async def test_timeline_on_a_day_shows_that_days_events(standin: StandIn, bot):
 
 
 async def test_timeline_for_an_actor_shows_only_its_events(standin: StandIn, bot):
+    """Events it takes part in, and events whose sentence names it ("Haftar’s forces" on 7 April)."""
     result = await standin.slash("timeline", {"actor": "Haftar", "to": "April 8 2019"})
     assert (result.embeds[0]["title"], dates(result)) == (
-        "Timeline: Khalifa Haftar", ["Nov 2018", "Feb 2019", "Mar 2019", "4 Apr 2019", "8 Apr 2019"],
+        "Timeline: Khalifa Haftar",
+        ["Nov 2018", "Feb 2019", "Mar 2019", "4 Apr 2019", "7 Apr 2019", "8 Apr 2019"],
     )  # fmt: skip
 
 
@@ -82,7 +84,7 @@ async def test_timeline_actor_autocompletes_like_actor(standin: StandIn, bot):
 
 
 async def test_timeline_for_an_unknown_actor_suggests_close_names(standin: StandIn, bot):
-    result = await standin.slash("timeline", {"actor": "Sarrajj"})
+    result = await standin.slash("timeline", {"actor": "Fayez Smith Jones"})
     assert (result.ephemeral, "Fayez al-Serraj" in result.content.replace("\\", "")) == (True, True)
 
 
@@ -146,3 +148,52 @@ async def test_timeline_answers_within_discords_limits_and_pings_nobody(standin:
     result = await standin.slash("timeline", options)
     quiet = all(message.allowed_mentions == {"parse": []} for message in result.all_messages())
     assert (result.rejections, quiet) == ([], True)
+
+
+# -- dates as users type them, with the bot's clock years after the articles -------------------------------
+
+
+@pytest.fixture
+def years_later(clock):
+    clock.now = clock.now.replace(year=2026)
+    return clock
+
+
+@pytest.mark.parametrize("typed", ["8 Apr", "April 8", "8 april"])
+async def test_a_day_without_a_year_is_the_year_of_the_articles(standin: StandIn, bot, years_later, typed):
+    result = await standin.slash("timeline", {"on": typed})
+    assert dates(result) == ["8 Apr 2019"]
+    assert result.content == "No year in `on`, so I took 2019, the year of the articles' events then."
+
+
+async def test_a_month_without_a_year_is_the_year_of_the_articles(standin: StandIn, bot, years_later):
+    result = await standin.slash("timeline", {"on": "March"})
+    assert dates(result) == ["Mar 2019"]
+    assert "I took 2019" in result.content
+
+
+async def test_a_day_without_events_says_which_year_it_tried(standin: StandIn, bot, years_later):
+    result = await standin.slash("timeline", {"on": "25 Dec"})
+    assert result.ephemeral
+    said = "No year in `on`, so I took 2025, the latest before today (no events then)."
+    assert result.content.startswith(said)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("2019-04-08..2019-04-11", ["8 Apr 2019", "9 Apr 2019", "11 Apr 2019", "11 Apr 2019"]),
+        ("8 April to 11 April 2019", ["8 Apr 2019", "9 Apr 2019", "11 Apr 2019", "11 Apr 2019"]),
+        ("first week of April 2019", ["4 Apr 2019", "7 Apr 2019"]),
+    ],
+)
+async def test_a_range_typed_in_on(standin: StandIn, bot, typed, shown):
+    result = await standin.slash("timeline", {"on": typed})
+    assert await all_pages(standin, result) == shown
+
+
+async def test_an_unreadable_date_says_what_it_understood(standin: StandIn, bot):
+    result = await standin.slash("timeline", {"on": "Aprill 2019"})
+    assert result.ephemeral
+    said = "`on`: I couldn't read 'Aprill 2019' as a date (I understood the month April, the year 2019)"
+    assert result.content.startswith(said)
