@@ -544,6 +544,9 @@ def _build_that_unit(match: re.Match[str]) -> Iterator[_Candidate]:
 
 
 def _build_today(match: re.Match[str]) -> Iterator[_Candidate]:
+    before = match.string[: match.start()].rstrip()
+    if match.group("word")[:1].isupper() and before and before.split()[-1][:1].isupper():
+        return  # "Russia Today", "USA Today": a name
     word = " ".join(match.group("word").lower().split())
     amount = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
     yield _relative(match, Offset(amount, "day", deictic=True))

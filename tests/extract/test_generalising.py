@@ -253,3 +253,8 @@ def test_later_counts_only_from_a_date_nearby():
 def test_a_historical_year_does_not_date_the_story():
     text = "The last border war was in 1987.\n\nOn July 28, both sides agreed to a ceasefire.\n"
     assert _event_dates(text) == ["1987"]
+
+
+def test_today_in_a_name_is_no_date():
+    text = "---\npublished: 2023-08-02\n---\nLavrov used Russia Today to reassure Mali and the CAR.\n"
+    assert _event_dates(text) == []
