@@ -629,7 +629,7 @@ class _Builder:
                 _joined(title_before(sentence.text, candidate.span.start, continuing=True), candidate.title),
                 title_before(sentence.text, candidate.start),
                 appositive_after(sentence.text, candidate.end),
-                appositive_before(sentence.text, candidate.start),
+                appositive_before(sentence.text, candidate.span.start),
             ]
             role = max((r for r in found if r), key=len, default=None)
             if role and (actor.role is None or len(role) > len(actor.role)):

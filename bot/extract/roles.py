@@ -29,6 +29,7 @@ _TITLE_WINDOW = 200  # characters before a name that a title can take up
 _STOP_BEFORE = frozenset(
     {"the", "a", "an", "and", "or", "by", "with", "upon", "that", "to", "from", "for", "as"}
 )
+_TITLE_RUN = re.compile(r"(?:[A-Z][\w’'.-]*)(?:\s+(?:[A-Z][\w’'.-]*|of|the|for|and))*$")
 _APPOSITIVE_END = re.compile(r",|;|—|–|\(|\)|$")
 
 
@@ -61,6 +62,9 @@ def title_before(sentence: str, name_start: int, continuing: bool = False) -> st
     for token in reversed(tokens):
         word = token.text
         lower = word.lower()
+        if lower == "and" and taken and is_role_word(taken[-1]) and taken[-1][:1].isupper():
+            taken.append(word)  # "Nigeria’s President and ECOWAS Chairman"
+            continue
         if lower == "for" and taken and taken[-1][:1].isupper():
             taken.append(word)  # "Coordinator for Strategic Communications", "Minister of State for …"
             continue
@@ -73,7 +77,7 @@ def title_before(sentence: str, name_start: int, continuing: bool = False) -> st
             taken.append(word)
             continue
         break
-    while taken and taken[-1].lower() in {"of", "for"}:
+    while taken and taken[-1].lower() in {"of", "for", "and"}:
         taken.pop()
     if not taken or not (continuing or any(is_role_word(word) for word in taken)):
         return None
@@ -104,9 +108,15 @@ def appositive_before(sentence: str, name_start: int) -> str | None:
         return None
     segment = re.split(r"[,;:—–(]", before[:-2])[-1]
     match = re.search(r"\b(?:the|a|an)\s+(.+)$", segment, re.IGNORECASE)
-    if match is None:
+    if match is not None:
+        return _role_phrase(match.group(0))
+    titled = _TITLE_RUN.search(segment)  # "… before President of ECOWAS Commission, Dr. Omar …"
+    if titled is None:
         return None
-    return _role_phrase(match.group(0))
+    words = titled.group(0).split()
+    while words and not is_role_word(words[0]):
+        words.pop(0)
+    return " ".join(words) if words and has_role_noun(" ".join(words)) else None
 
 
 def _clause_segment(text: str) -> str:

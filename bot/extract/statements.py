@@ -169,7 +169,7 @@ class _Sentence:
         verbs = []
         for token in self.doc:
             lemma = token.lemma_.lower()
-            if lemma not in _SAY_LEMMAS and lemma not in _ACT_LEMMAS:
+            if lemma not in _SAY_LEMMAS and lemma not in _ACT_LEMMAS and not _speaks_of(token):
                 continue
             if token.pos_ not in {"VERB", "AUX"} or self._inside_quote(token.idx):
                 continue
@@ -343,9 +343,7 @@ class _Sentence:
             tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause)]
             return self._span(tokens) if tokens else None
         objects = [c for c in verb.children if c.dep_ == "dobj" and self._is_said(c)]
-        spoke_of = lemma == "speak" and any(
-            c.dep_ == "prep" and c.lower_ in {"of", "about"} for c in verb.children
-        )
+        spoke_of = _speaks_of(verb)
         if lemma in _ACT_LEMMAS or (lemma in _SAY_LEMMAS and objects) or spoke_of:
             # "condemned the attack", "maintained his belief that …", "noted “good results”", "spoke of …"
             subject = self._subject(verb)
@@ -414,6 +412,13 @@ class _Sentence:
 
     def _quote(self, speaker: str, kind: str, text: str, date: PartialDate | None) -> Quote:
         return Quote(speaker, kind, text, date, self.sentence.paragraph, self.sentence.index)  # type: ignore[arg-type]
+
+
+def _speaks_of(verb: Token) -> bool:
+    """ "spoke of a downward trend": speaking about something says it; "spoke to relatives" does not."""
+    return verb.lemma_.lower() == "speak" and any(
+        c.dep_ == "prep" and c.lower_ in {"of", "about"} for c in verb.children
+    )
 
 
 def _cut_at_coordinated_clause(tokens: list[Token], verb: Token) -> list[Token]:
