@@ -36,6 +36,7 @@ _COLLECTIVE = frozenset(_WORDS["collective_heads"])  # "members of X", "leaders 
 _COLLECTIVE_PLURAL = frozenset(_WORDS["collective_plural_heads"])  # "ECOWAS leaders", not "the AFC leader"
 _UNNAMED = frozenset(_WORDS["unnamed_heads"])  # "officials", "a source": nobody we can name
 _TURN_MIN_WORDS: int = _WORDS["transcript_min_words"]
+_DIRECTIVE = frozenset(_WORDS["directive_lemmas"])  # "told its fighters to …", "asked them to …"
 _SPEECH_OBJECTS = frozenset(_WORDS["speech_objects"])  # "maintained his belief that …"
 _QUOTED = re.compile(r"“[^”]+”?|\"[^\"]+\"?|«[^»]+»?")
 _CONTENT_END = re.compile(r",[\"”]?\s+(?:while|but|whereas|although|though|even\s+as)\b|;\s|\s[—–]\s")
@@ -338,13 +339,16 @@ class _Sentence:
         """Where the reported words are: the clause of "said (that) …", or the predicate of "condemned …"."""
         lemma = verb.lemma_.lower()
         clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        if not clauses and verb.dep_ == "xcomp":  # "used Russia Today to reassure Mali that …": the parse
+            clauses = [c for c in verb.head.children if c.dep_ == "ccomp" and c.i > verb.i]  # hung it higher
         if lemma in _SAY_LEMMAS and clauses:
             clause = clauses[0]
             tokens = [t for t in clause.subtree if not (t.dep_ == "mark" and t.head == clause)]
             return self._span(tokens) if tokens else None
         objects = [c for c in verb.children if c.dep_ == "dobj" and self._is_said(c)]
         spoke_of = _speaks_of(verb)
-        if lemma in _ACT_LEMMAS or (lemma in _SAY_LEMMAS and objects) or spoke_of:
+        directive = lemma in _DIRECTIVE and any(c.dep_ == "xcomp" for c in verb.children)  # "told X to …"
+        if lemma in _ACT_LEMMAS or (lemma in _SAY_LEMMAS and objects) or spoke_of or directive:
             # "condemned the attack", "maintained his belief that …", "noted “good results”", "spoke of …"
             subject = self._subject(verb)
             skip = set(subject.subtree) if subject is not None else set()
@@ -416,8 +420,9 @@ class _Sentence:
 
 def _speaks_of(verb: Token) -> bool:
     """ "spoke of a downward trend": speaking about something says it; "spoke to relatives" does not."""
+    near = [*verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
     return verb.lemma_.lower() == "speak" and any(
-        c.dep_ == "prep" and c.lower_ in {"of", "about"} for c in verb.children
+        c.dep_ == "prep" and c.lower_ in {"of", "about"} for n in near for c in [n, *n.children]
     )
 
 

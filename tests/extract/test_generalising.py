@@ -198,6 +198,13 @@ def test_a_leader_named_by_title_is_the_person_with_that_role():
     assert _speaker_of(text, "still open to direct dialogue") == "Corneille Nangaa"
 
 
+def test_orders_and_reassurances_are_statements():
+    told = "The Taliban leadership told its fighters to “remain defensively alert” near the cities.\n"
+    assert _speaker_of(told, "remain defensively alert") == "Taliban"
+    used = "Sergei Lavrov used Russia Today to reassure Mali that Wagner’s work there would continue.\n"
+    assert _speaker_of(used, "would continue") == "Sergei Lavrov"
+
+
 # --- roles and actors ---------------------------------------------------------------------------------------
 
 
