@@ -36,6 +36,7 @@ _COLLECTIVE = frozenset(_WORDS["collective_heads"])  # "members of X", "leaders 
 _COLLECTIVE_PLURAL = frozenset(_WORDS["collective_plural_heads"])  # "ECOWAS leaders", not "the AFC leader"
 _UNNAMED = frozenset(_WORDS["unnamed_heads"])  # "officials", "a source": nobody we can name
 _TURN_MIN_WORDS: int = _WORDS["transcript_min_words"]
+_SPEECH_NOUNS = frozenset(_WORDS["speech_nouns"])  # "the announcement by Qatar that …"
 _DIRECTIVE = frozenset(_WORDS["directive_lemmas"])  # "told its fighters to …", "asked them to …"
 _SPEECH_OBJECTS = frozenset(_WORDS["speech_objects"])  # "maintained his belief that …"
 _QUOTED = re.compile(r"“[^”]+”?|\"[^\"]+\"?|«[^»]+»?")
@@ -153,6 +154,7 @@ class _Sentence:
                 date = _date_near(mentions, verb.idx, content)
                 found.append(self._quote(speaker, "reported", text, date))
         found += self._according_to(mentions, bool(found))
+        found += [q for q in self._announcements(mentions) if q.speaker not in {f.speaker for f in found}]
         if not found:
             found += self._continued_quotation()
         direct = [q for q in found if q.kind == "direct"]
@@ -395,6 +397,45 @@ class _Sentence:
             return [self._quote(speaker, "reported", _trim(self._text(rest)), date)]
         return []
 
+    def _announcements(self, mentions: list[DateMention]) -> list[Quote]:
+        """ "the announcement by Qatar that the pause will be extended": a statement named by its noun."""
+        found = []
+        for noun in self.doc:
+            if noun.lemma_.lower() not in _SPEECH_NOUNS or noun.pos_ != "NOUN":
+                continue
+            by = [
+                p
+                for c in noun.children
+                if c.dep_ == "prep" and c.lower_ in {"by", "from"}
+                for p in c.children
+            ]
+            speaker = next((a for p in by if (a := self._actor_of_phrase(p)) is not None), None)
+            clauses = [c for c in noun.children if c.dep_ in {"acl", "ccomp"} and _opens_with_that(c)]
+            if speaker is not None and clauses:
+                tokens = [t for t in clauses[0].subtree if not (t.dep_ == "mark" and t.head == clauses[0])]
+                span: tuple[int, int] | None = self._span(tokens)
+            else:  # an aside between the noun and "by X that …" can break the parse: read the words
+                speaker, span = self._by_actor_that(noun)
+            if speaker is None or span is None:
+                continue
+            text = _trim(
+                re.sub(r"^that\s+", "", _CONTENT_END.split(self.sentence.text[span[0] : span[1]])[0])
+            )
+            if len(text.split()) >= _MIN_WORDS:
+                found.append(self._quote(speaker, "reported", text, _date_near(mentions, noun.idx, span)))
+        return found
+
+    def _by_actor_that(self, noun: Token) -> tuple[str | None, tuple[int, int] | None]:
+        text = self.sentence.text
+        for occurrence in self.occurrences:
+            gap = text[noun.idx + len(noun) : occurrence.start]
+            if not 0 < len(gap) <= 120 or not re.search(r"\bby\s+(?:the\s+)?$", gap):
+                continue
+            that = re.match(r"\s+that\s+", text[occurrence.end :])
+            if that:
+                return occurrence.actor, (occurrence.end + that.end(), len(text))
+        return None, None
+
     def _standalone_quote(self) -> bool:
         text = self.sentence.text.strip()
         return bool(self.quotes) and text[:1] in '“"«' and self.quotes[0][0] == 0
@@ -416,6 +457,10 @@ class _Sentence:
 
     def _quote(self, speaker: str, kind: str, text: str, date: PartialDate | None) -> Quote:
         return Quote(speaker, kind, text, date, self.sentence.paragraph, self.sentence.index)  # type: ignore[arg-type]
+
+
+def _opens_with_that(clause: Token) -> bool:
+    return any(t.lower_ == "that" and t.dep_ in {"mark", "det"} for t in clause.subtree if t.i < clause.i)
 
 
 def _speaks_of(verb: Token) -> bool:

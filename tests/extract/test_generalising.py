@@ -205,6 +205,11 @@ def test_orders_and_reassurances_are_statements():
     assert _speaker_of(used, "would continue") == "Sergei Lavrov"
 
 
+def test_an_announcement_by_an_actor_is_its_statement():
+    text = "We welcome the announcement — an hour ago — by Qatar that the pause in Gaza will be extended.\n"
+    assert _speaker_of(text, "pause in Gaza will be extended") == "Qatar"
+
+
 # --- roles and actors ---------------------------------------------------------------------------------------
 
 
