@@ -155,6 +155,20 @@ _NOT_ACRONYMS = frozenset(
 _SPELLING_SIMILARITY = 0.8  # "mohammmed"/"mohamed" 0.88; "raul"/"fidel" 0.22
 # the model's labels that it rarely gives a person's name (it does confuse names with ORG and GPE)
 _NOT_PERSON_LABELS = frozenset({"EVENT", "NORP", "LAW", "PRODUCT", "WORK_OF_ART", "LANGUAGE", "LOC", "FAC"})
+_INSTITUTION_NOUNS = (
+    r"government|gov't|ministry|army|military|armed\s+forces|presidency|police|navy|parliament|guards?"
+)
+_ARMED_INSTITUTIONS = frozenset({"army", "military", "armed force", "navy", "guard"})
+_INSTITUTION_ADJECTIVES = frozenset(_WORDS["institution_adjectives"])  # "presidential guards"
+_OWNER = r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}"
+_INSTITUTION_OF = re.compile(
+    rf"\b(?:[Tt]he\s+)?(?P<mod>)(?P<noun>[Gg]overnment|[Pp]residency|[Aa]rmy|[Pp]arliament)\s+of\s+(?:the\s+)?"
+    rf"(?P<owner>{_OWNER})"
+)
+_INSTITUTION_AFTER = re.compile(
+    rf"(?P<owner>{_OWNER})\s+(?P<mod>(?:[Ff]oreign|[Dd]efen[cs]e|[Ii]nterior|[Tt]ransitional|[Ff]ederal)\s+)?"
+    rf"(?P<noun>{_INSTITUTION_NOUNS})\b"
+)
 _MONARCHS = frozenset(_WORDS["monarch_titles"])
 _NOT_TURN_SPEAKERS = frozenset(_WORDS["transcript_non_speakers"])
 _KNOWN_AS = re.compile(
@@ -453,11 +467,13 @@ class _Builder:
         labels: list[str | None],
         entities: dict[str, str],
         named: dict[tuple[int, int], list[Entity]],
+        subjects: dict[tuple[int, int], list[tuple[int, int]]],
     ) -> None:
         self.sentences = [Sentence(0, i, line) for i, line in enumerate(context)] + sentences
         self.labels = labels
         self.entities = entities
         self.named = named
+        self.subjects = subjects
         self.gaz = gazetteer()
         self.authors = {fold(a) for a in re.split(r"\s+and\s+|,", author or "") if a.strip()}
         self.index = ActorIndex()
@@ -491,6 +507,7 @@ class _Builder:
                     self._add_alias(self.index.actors[actor_name], acronym)
         for candidate in candidates:
             self._resolve(candidate)
+        self._institutions()
         self._descriptive_mentions()
         self._known_as()
         self._turn_mentions()
@@ -648,6 +665,54 @@ class _Builder:
         )
         actor.mentions.append(Mention(sentence.paragraph, sentence.index, surface))
 
+    def _institutions(self) -> None:
+        """Institutions written in lower case: "the government of the DRC", "Rwanda’s foreign ministry",
+        "the Ethiopian government", "Abiy's government", "Sudanese armed forces", "presidential guards".
+        One actor per owner and institution, whichever way it is written."""
+        keys: dict[tuple[str, str], str] = {}
+        for sentence in self.sentences:
+            bucket = self.index.occurrences[(sentence.paragraph, sentence.index)]
+            for match in [
+                *_INSTITUTION_OF.finditer(sentence.text),
+                *_INSTITUTION_AFTER.finditer(sentence.text),
+            ]:
+                owner = self._institution_owner(match["owner"])
+                if owner is None or any(o.start <= match.start("noun") < o.end for o in bucket):
+                    continue
+                noun = " ".join(match["noun"].lower().split()).removesuffix("s")
+                kind = "armed_group" if noun in _ARMED_INSTITUTIONS else "government"
+                key = (owner, f"{(match['mod'] or '').lower().strip()} {noun}".strip())
+                subjects = self.subjects.get((sentence.paragraph, sentence.index), [])
+                acts = any(start <= match.start("noun") < end for start, end in subjects)
+                if key not in keys and not acts:
+                    continue  # an institution is an actor once it acts or speaks; then every mention counts
+                the = re.match(r"(?:[Tt]he\s+)?", match.group(0))
+                surface = match.group(0)[the.end() if the else 0 :]
+                name = keys.setdefault(key, surface[:1].upper() + surface[1:])
+                actor = self._new_actor(name, kind)
+                self._add_alias(actor, surface)
+                start = match.end() - len(surface)
+                bucket.append(Occurrence(name, sentence, start, match.end(), surface))
+                bucket.sort(key=lambda o: o.start)
+                actor.mentions.append(Mention(sentence.paragraph, sentence.index, surface))
+
+    def _institution_owner(self, owner: str) -> str | None:
+        """Whose the institution is: a country (by name, adjective or capital), a named actor, or the
+        adjective itself for "presidential guards"; ``None`` when the words are no owner."""
+        folded = fold(owner.removesuffix("’s").removesuffix("'s"))
+        if folded in _INSTITUTION_ADJECTIVES:
+            return folded
+        country = (
+            self.gaz.demonyms.get(folded)
+            or self.gaz.capitals.get(folded)
+            or (found.name if (found := self.gaz.country(folded)) else None)
+        )
+        return country or self.alias_to_actor.get(folded) or self._surname_owner(folded)
+
+    def _surname_owner(self, folded: str) -> str | None:
+        people = self.surname_to_actor.get(folded.title(), [])
+        return people[0] if len(people) == 1 else None
+
     def _descriptive_mentions(self) -> None:
         """ "the LNA leader" is Haftar when the text calls him "Libyan National Army leader"."""
         phrases: dict[str, str] = {}
@@ -767,9 +832,13 @@ def find_actors(
     labels: list[str | None] | None = None,
     entities: dict[str, str] | None = None,
     named: dict[tuple[int, int], list[Entity]] | None = None,
+    subjects: dict[tuple[int, int], list[tuple[int, int]]] | None = None,
 ) -> ActorIndex:
     """All actors of a document with their aliases, roles and mentions. ``context``: the title and header
     lines (names and roles, no mentions); ``labels``: a transcript's speaker label per paragraph;
     ``entities``: single words the statistical model reads as a person; ``named``: (paragraph, sentence)
-    -> the model's named entities there (paragraph 0: the context lines)."""
-    return _Builder(sentences, author, context or [], labels or [], entities or {}, named or {}).build()
+    -> the model's named entities there (paragraph 0: the context lines); ``subjects``: where the
+    sentence's subjects are (an institution written in lower case is an actor once it is one)."""
+    return _Builder(
+        sentences, author, context or [], labels or [], entities or {}, named or {}, subjects or {}
+    ).build()

@@ -54,3 +54,12 @@ def single_word_entities(docs: Sequence[Doc]) -> dict[str, str]:
         if label in _ENTITY_KINDS:
             kinds[word] = _ENTITY_KINDS[label]
     return kinds
+
+
+def subject_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of the sentence's subjects up to their head word (who does or says something):
+    "Rwanda’s foreign ministry" of "Rwanda’s foreign ministry said …", not "the army" of "fighters loyal to
+    the army"."""
+    return [
+        (token.left_edge.idx, token.idx + len(token)) for token in doc if token.dep_ in {"nsubj", "nsubjpass"}
+    ]

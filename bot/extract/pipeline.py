@@ -6,7 +6,7 @@ from bot.extract.actors import add_apposition_roles, find_actors
 from bot.extract.dates import DateResolver, infer_default_year
 from bot.extract.events import find_events
 from bot.extract.model import Document, Extraction
-from bot.extract.parse import entity_spans, parse, single_word_entities
+from bot.extract.parse import entity_spans, parse, single_word_entities, subject_spans
 from bot.extract.relations import find_relations
 from bot.extract.segment import sentences_of
 from bot.extract.statements import find_quotes
@@ -27,6 +27,7 @@ def extract(document: Document) -> Extraction:
         labels=document.speakers,
         entities=single_word_entities(docs),
         named=named,
+        subjects={(s.paragraph, s.index): subject_spans(doc) for s, doc in zip(sentences, docs, strict=True)},
     )
     default_year = None if document.published else infer_default_year([s.text for s in sentences])
     resolver = DateResolver(published=document.published, default_year=default_year)

@@ -234,6 +234,21 @@ def test_an_apposition_gives_the_role(sentence, name, role):
     assert actor.role == role
 
 
+def test_institutions_in_lower_case_are_actors_once_they_act():
+    text = (
+        "The government of the DRC welcomed the sanctions on Monday.\n\n"
+        "The Congolese government will continue to work with its partners.\n\n"
+        "Rwanda’s foreign ministry said the sanctions would not resolve the conflict.\n\n"
+        "Fighters loyal to the Sudanese army were seen near the border.\n"
+    )
+    extraction = _extract(text)
+    government = next(a for a in extraction.actors if a.name == "Government of the DRC")
+    assert (government.kind, len(government.mentions)) == ("government", 2)
+    assert "Congolese government" in government.aliases
+    assert _speaker_of(text, "would not resolve the conflict") == "Rwanda’s foreign ministry"
+    assert not any("army" in a.name for a in extraction.actors)  # named, but it does nothing here
+
+
 def test_a_bare_title_is_not_an_actor():
     text = "The President met the Foreign Minister and the President of Niger in Abuja on Monday.\n"
     assert [a.name for a in _extract(text).actors if a.kind == "person"] == []
