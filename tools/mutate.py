@@ -77,6 +77,42 @@ BREAKAGES: tuple[Breakage, ...] = (
         "            pass\n        return True",
         (PERMISSIONS,),
     ),
+    # -- server settings (bot/store/settings.py) and their use -----------------------------------------------
+    B(
+        "lookups-on-by-default",
+        "bot/store/settings.py",
+        'return bool(rows and rows[0]["lookup_enabled"])',
+        'return not rows or bool(rows[0]["lookup_enabled"])',
+        (LOOKUP,),
+    ),
+    B(
+        "automatic-answers-ignore-the-setting",
+        "cogs/lookup/_cog.py",
+        "if subject is None or not await self._lookup_enabled(guild_id):",
+        "if subject is None:",
+        (LOOKUP,),
+    ),
+    B(
+        "lookup-setting-stored-inverted",
+        "bot/store/settings.py",
+        "(guild_id, int(enabled), now.isoformat())",
+        "(guild_id, int(not enabled), now.isoformat())",
+        (LOOKUP,),
+    ),
+    B(
+        "lookup-setting-not-updated",
+        "bot/store/settings.py",
+        "SET lookup_enabled = excluded.lookup_enabled, updated_at",
+        "SET updated_at",
+        (LOOKUP,),
+    ),
+    B(
+        "lookup-cache-not-updated-on-change",
+        "cogs/lookup/_cog.py",
+        "        self._enabled[guild_id] = enabled\n",
+        "",
+        (LOOKUP,),
+    ),
 )
 
 
