@@ -16,6 +16,7 @@ missed (issue 15), plus the guards a user or operator would notice, each run aga
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 300  # seconds for one breakage's tests
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ PERMISSIONS = "tests/bot/test_permissions.py"
 LOOKUP = "tests/bot/test_lookup.py"
 BRIEFING = "tests/bot/test_briefing.py"
 SHARDS = "tests/bot/test_briefing_shards.py"
+GATEWAY = "tests/bot/test_gateway_url.py"
+CONFIG = "tests/test_config.py"
+PROCESS = "tests/bot/test_process.py"
 
 BREAKAGES: tuple[Breakage, ...] = (
     # -- permissions (cogs/lookup/_cog.py, cogs/briefing/_cog.py) ------------------------------------------
@@ -113,6 +118,14 @@ BREAKAGES: tuple[Breakage, ...] = (
         "",
         (LOOKUP,),
     ),
+    # -- start-up and configuration (bot/client.py, bot/config.py, bot/runner.py) ---------------------------
+    B(
+        "gateway-not-taken-from-api-base",
+        "bot/client.py",
+        "            await use_gateway_from_api(self)\n",
+        "            pass\n",
+        (GATEWAY,),
+    ),
 )
 
 
@@ -123,7 +136,12 @@ def run_tests(tests: tuple[str, ...]) -> tuple[bool, float]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=TIMEOUT
+        )
+    except subprocess.TimeoutExpired:  # a hang is a failure too (subprocess.run killed pytest)
+        return True, time.perf_counter() - started
     return result.returncode != 0, time.perf_counter() - started
 
 
@@ -144,7 +162,12 @@ def apply_and_test(breakage: Breakage) -> tuple[bool, float]:
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # so a SIGTERM still restores the file being broken (the finally above)
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _stop)
     if "--list" in argv:
         for breakage in BREAKAGES:
             print(f"{breakage.name:45} {breakage.path}")
