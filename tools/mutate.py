@@ -126,6 +126,41 @@ BREAKAGES: tuple[Breakage, ...] = (
         "            pass\n",
         (GATEWAY,),
     ),
+    B(
+        "message-content-intent-true-not-read-as-on",
+        "bot/config.py",
+        "    return word in TRUE_WORDS\n",
+        '    return word == "1"\n',
+        (CONFIG,),
+    ),
+    B(
+        "env-file-wins-over-environment",
+        "bot/config.py",
+        "    env.update(os.environ if environ is None else environ)\n",
+        "    env = {**(os.environ if environ is None else environ), **env}\n",
+        (CONFIG,),
+    ),
+    B(
+        "shard-ids-range-unchecked",
+        "bot/config.py",
+        "any(not 0 <= i < shard_count for i in shard_ids)",
+        "False",
+        (CONFIG,),
+    ),
+    B(
+        "api-base-not-validated",
+        "bot/config.py",
+        'if not api_base.startswith(("http://", "https://")):',
+        "if False:",
+        (CONFIG,),
+    ),
+    B(
+        "token-in-settings-repr",
+        "bot/config.py",
+        'token = "set" if self.token else "unset"',
+        "token = self.token",
+        (CONFIG,),
+    ),
 )
 
 
