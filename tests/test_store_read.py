@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
 from collections.abc import AsyncIterator
@@ -365,3 +366,23 @@ async def test_open_refuses_missing_and_foreign_files(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a SQLite database"):
         await Store.open(notes)
     assert notes.read_text() == "not sqlite"
+
+
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+async def test_a_task_cancelled_while_its_transaction_begins_leaves_the_store_usable(
+    reader: Store, write: bool
+) -> None:
+    """A briefing tick stopped at shutdown is cancelled wherever it waits, also on ``BEGIN`` itself."""
+
+    async def meta_in_a_transaction() -> None:
+        async with reader.transaction(write=write) as conn:
+            await conn.execute("SELECT 1")
+
+    task = asyncio.create_task(meta_in_a_transaction())
+    await asyncio.sleep(0)  # one step: the task took the lock and waits for its BEGIN
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert task.cancelled()
+    await reader.set_meta("after", "cancel")
+    assert await reader.meta("after") == "cancel"
+    assert len((await reader.stats()).documents) >= 1

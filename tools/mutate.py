@@ -161,6 +161,46 @@ BREAKAGES: tuple[Breakage, ...] = (
         "token = self.token",
         (CONFIG,),
     ),
+    # -- briefings across processes (cogs/briefing/_poster.py, bot/store/briefings.py) ---------------------
+    B(
+        "every-process-serves-every-shard",
+        "cogs/briefing/_poster.py",
+        "        return shard_ids is None or (guild_id >> 22)",
+        "        return True or (guild_id >> 22)",
+        (SHARDS,),
+    ),
+    B(
+        "claim-without-compare-and-set",
+        "bot/store/briefings.py",
+        "AND last_post_date IS :previous\n      AND (:force OR last_post_date IS NULL OR last_post_date < :day)",
+        "",
+        (SHARDS,),
+    ),
+    B(
+        "claim-without-previous-check",
+        "bot/store/briefings.py",
+        "AND last_post_date IS :previous\n",
+        "\n",
+        (SHARDS,),
+    ),
+    B(
+        "claim-without-day-order",
+        "bot/store/briefings.py",
+        "\n      AND (:force OR last_post_date IS NULL OR last_post_date < :day)",
+        "",
+        (SHARDS, BRIEFING),
+    ),
+    B(
+        "transaction-begin-outside-try",
+        "bot/store/read.py",
+        """            try:
+                await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+""",
+        """            await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+""",
+        ("tests/test_store_read.py",),
+    ),
 )
 
 
