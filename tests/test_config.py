@@ -1,4 +1,4 @@
-"""Settings from the environment and ``.env``: every variable, its default, and a clear error for a bad value."""
+"""Settings from the environment and ``.env``: every variable, its default, a clear error for a bad value."""
 
 from __future__ import annotations
 
@@ -74,7 +74,11 @@ def test_message_content_intent_off(word: str) -> None:
         ("SHARD_COUNT", "0", "SHARD_COUNT must be 1 or more, got 0"),
         ("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID must be a whole number, got 'my-server'"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got 'LOUD'"),
-        ("DISCORD_API_BASE", "discord.com/api", "DISCORD_API_BASE must be an http(s) URL, got 'discord.com/api'"),
+        (
+            "DISCORD_API_BASE",
+            "discord.com/api",
+            "DISCORD_API_BASE must be an http(s) URL, got 'discord.com/api'",
+        ),
     ],
 )
 def test_a_bad_value_is_refused_with_the_variable_named(variable: str, value: str, says: str) -> None:
@@ -87,8 +91,14 @@ def test_a_bad_value_is_refused_with_the_variable_named(variable: str, value: st
     [
         ({"SHARD_IDS": "0,1"}, "SHARD_IDS needs SHARD_COUNT as well"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "0,x"}, "SHARD_IDS must be comma-separated numbers, got '0,x'"),
-        ({"SHARD_COUNT": "2", "SHARD_IDS": "1,2"}, "every SHARD_IDS entry must be between 0 and SHARD_COUNT - 1"),
-        ({"SHARD_COUNT": "2", "SHARD_IDS": "-1"}, "every SHARD_IDS entry must be between 0 and SHARD_COUNT - 1"),
+        (
+            {"SHARD_COUNT": "2", "SHARD_IDS": "1,2"},
+            "every SHARD_IDS entry must be between 0 and SHARD_COUNT - 1",
+        ),
+        (
+            {"SHARD_COUNT": "2", "SHARD_IDS": "-1"},
+            "every SHARD_IDS entry must be between 0 and SHARD_COUNT - 1",
+        ),
     ],
 )
 def test_inconsistent_shards_are_refused(shards: dict[str, str], says: str) -> None:

@@ -56,7 +56,7 @@ BREAKAGES: tuple[Breakage, ...] = (
             (PERMISSIONS,),
         )
         for sub, rest in (
-            ("on", "description=\"Answer “who is …?” questions in this server without a mention\")"),
+            ("on", 'description="Answer “who is …?” questions in this server without a mention")'),
             ("off", 'description="Stop answering questions that don\'t mention me")'),
             ("status", 'description="Whether I answer questions here without a mention")'),
         )
@@ -78,7 +78,7 @@ BREAKAGES: tuple[Breakage, ...] = (
     B(
         "briefing-gate-removed",
         "cogs/briefing/_cog.py",
-        "            raise app_commands.MissingPermissions([\"manage_guild\"])\n        return True",
+        '            raise app_commands.MissingPermissions(["manage_guild"])\n        return True',
         "            pass\n        return True",
         (PERMISSIONS,),
     ),
@@ -127,6 +127,28 @@ BREAKAGES: tuple[Breakage, ...] = (
         (GATEWAY,),
     ),
     B(
+        "sigterm-exits-at-once",
+        "bot/runner.py",
+        "loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))",
+        'loop.add_signal_handler(signum, lambda: __import__("os")._exit(0))',
+        (PROCESS,),
+    ),
+    B(
+        "store-not-closed-on-close",
+        "bot/client.py",
+        "            await self._store.close()\n",
+        "            pass\n",
+        (PROCESS, "tests/bot/test_client.py"),
+    ),
+    B(
+        "token-logged-at-debug-on-start-up",
+        "bot/client.py",
+        "    async def setup_hook(self) -> None:\n",
+        "    async def setup_hook(self) -> None:\n"
+        '        log.debug("logged in with %s", self.settings.token)\n',
+        (PROCESS,),
+    ),
+    B(
         "message-content-intent-true-not-read-as-on",
         "bot/config.py",
         "    return word in TRUE_WORDS\n",
@@ -172,7 +194,8 @@ BREAKAGES: tuple[Breakage, ...] = (
     B(
         "claim-without-compare-and-set",
         "bot/store/briefings.py",
-        "AND last_post_date IS :previous\n      AND (:force OR last_post_date IS NULL OR last_post_date < :day)",
+        "AND last_post_date IS :previous\n"
+        "      AND (:force OR last_post_date IS NULL OR last_post_date < :day)",
         "",
         (SHARDS,),
     ),
@@ -225,7 +248,9 @@ def apply_and_test(breakage: Breakage) -> tuple[bool, float]:
     original = path.read_bytes()
     text = original.decode()
     if text.count(breakage.old) != 1:
-        raise SystemExit(f"{breakage.name}: the text to break occurs {text.count(breakage.old)} times in {path}")
+        raise SystemExit(
+            f"{breakage.name}: the text to break occurs {text.count(breakage.old)} times in {path}"
+        )
     stat = path.stat()
     try:
         path.write_text(text.replace(breakage.old, breakage.new), encoding="utf-8")
@@ -258,8 +283,10 @@ def main(argv: list[str]) -> int:
         print(f"{'caught  ' if caught else 'SURVIVED'} {breakage.name:45} {seconds:5.1f} s", flush=True)
         if not caught:
             survived.append(breakage)
-    print(f"\n{len(chosen) - len(survived)} of {len(chosen)} caught; survivors: "
-          + (", ".join(b.name for b in survived) or "none"))
+    print(
+        f"\n{len(chosen) - len(survived)} of {len(chosen)} caught; survivors: "
+        + (", ".join(b.name for b in survived) or "none")
+    )
     return 1 if survived else 0
 
 

@@ -34,7 +34,7 @@ async def started(
     clock: Clock = utc_now,
     **env: str,
 ) -> AsyncIterator[BriefingBot]:
-    """A ready bot on ``standin`` whose settings come from ``DISCORD_API_BASE``, ``BRIEFING_DB`` and ``env``."""
+    """A ready bot whose settings come from ``DISCORD_API_BASE``, ``BRIEFING_DB`` and ``env``."""
     settings = load_settings(
         {
             "DISCORD_TOKEN": standin.config.token,

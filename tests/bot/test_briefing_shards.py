@@ -49,7 +49,9 @@ async def schedule_all(store_path: Path, channels: dict[int, Channel]) -> None:
     store = await Store.open(store_path)
     try:
         for guild_id, channel in channels.items():
-            await save_schedule(store, guild_id, channel.id, time(8), "Europe/Moscow", date(2019, 4, 20), SET_UP_AT)
+            await save_schedule(
+                store, guild_id, channel.id, time(8), "Europe/Moscow", date(2019, 4, 20), SET_UP_AT
+            )
     finally:
         await store.close()
 
@@ -94,7 +96,10 @@ async def test_two_shard_processes_each_post_the_servers_of_their_shard_once_a_d
             {g for g in channels if shard_of(g) == 1},
         )
         by_shard = await tick_both(shard0, shard1)
-        assert by_shard == ({g for g in channels if shard_of(g) == 0}, {g for g in channels if shard_of(g) == 1})
+        assert by_shard == (
+            {g for g in channels if shard_of(g) == 0},
+            {g for g in channels if shard_of(g) == 1},
+        )
         clock.now = FIRST_SLOT + timedelta(minutes=1)
         assert await tick_both(shard0, shard1) == (set(), set())
         assert post_counts(standin, channels) == dict.fromkeys(channels, 1)

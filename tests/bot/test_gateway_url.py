@@ -13,6 +13,7 @@ import pytest
 from bot.standin import StandIn
 from tests.bot.started import started
 
+
 @pytest.mark.parametrize("shards", [{}, {"SHARD_COUNT": "1"}], ids=["shard count asked", "shard count set"])
 async def test_the_first_connect_goes_to_the_gateway_the_api_base_names(
     standin: StandIn, store_path: Path, shards: dict[str, str]

@@ -230,7 +230,9 @@ async def test_automatic_answers_are_rate_limited_per_channel(
     assert titles(await answer_to(standin, standin.user_message("who is Serraj?"))) == ["Fayez al-Serraj"]
 
 
-async def test_the_setting_on_and_off_survives_a_restart(standin: StandIn, store_path: Path, clock: FakeClock) -> None:
+async def test_the_setting_on_and_off_survives_a_restart(
+    standin: StandIn, store_path: Path, clock: FakeClock
+) -> None:
     settings = make_settings(standin, store_path, message_content=True)
     async with run_bot(BriefingBot(settings, cogs=("cogs.lookup",), clock=clock), standin):
         await switch_on(standin)
