@@ -213,6 +213,28 @@ BREAKAGES: tuple[Breakage, ...] = (
         "",
         (SHARDS, BRIEFING),
     ),
+    # -- reading and rendering (bot/store/read.py, bot/render.py, bot/mentions.py) -------------------------
+    B(
+        "fts-words-unquoted",
+        "bot/store/read.py",
+        """.join(f'"{word}"' for word in words)""",
+        """.join(f'{word}' for word in words)""",
+        ("tests/test_store_read.py",),
+    ),
+    B(
+        "timeline-repeats-first-drops-last",
+        "bot/render.py",
+        "    lines = [event_line(event) for event in events]\n    return line_pages(",
+        "    lines = [event_line(event) for event in [*events[:1], *events[:-1]]]\n    return line_pages(",
+        ("tests/test_render.py",),
+    ),
+    B(
+        "find-actors-returns-duplicates",
+        "bot/mentions.py",
+        "    return list(found)\n",
+        "    return list(found) + list(found)[1:]\n",
+        ("tests/test_mentions.py",),
+    ),
     B(
         "transaction-begin-outside-try",
         "bot/store/read.py",
