@@ -185,6 +185,23 @@ BREAKAGES: tuple[Breakage, ...] = (
     ),
     # -- briefings across processes (cogs/briefing/_poster.py, bot/store/briefings.py) ---------------------
     B(
+        "briefing-loop-without-try-except",
+        "cogs/briefing/_cog.py",
+        """        try:
+            await self.run_due()
+        except Exception:  # the loop must outlive one bad tick (a locked store, say)
+            log.exception("briefing tick failed")""",
+        "        await self.run_due()",
+        (BRIEFING,),
+    ),
+    B(
+        "unknown-zone-guard-removed",
+        "cogs/briefing/_poster.py",
+        "    except (ZoneInfoNotFoundError, ValueError):\n",
+        "    except ():\n",
+        (BRIEFING,),
+    ),
+    B(
         "every-process-serves-every-shard",
         "cogs/briefing/_poster.py",
         "        return shard_ids is None or (guild_id >> 22)",
