@@ -42,6 +42,7 @@ LOOKUP = "tests/bot/test_lookup.py"
 BRIEFING = "tests/bot/test_briefing.py"
 SHARDS = "tests/bot/test_briefing_shards.py"
 GATEWAY = "tests/bot/test_gateway_url.py"
+SCHEDULE = "tests/test_schedule.py"
 CONFIG = "tests/test_config.py"
 PROCESS = "tests/bot/test_process.py"
 
@@ -182,6 +183,42 @@ BREAKAGES: tuple[Breakage, ...] = (
         'token = "set" if self.token else "unset"',
         "token = self.token",
         (CONFIG,),
+    ),
+    # -- the schedule (bot/schedule.py) -----------------------------------------------------------------------
+    B(
+        "repeated-time-at-its-second-occurrence",
+        "bot/schedule.py",
+        "    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)",
+        "    first = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)",
+        (SCHEDULE,),
+    ),
+    B(
+        "skipped-time-read-with-the-old-offset",
+        "bot/schedule.py",
+        "        return first\n    return _end_of_gap(wall, zone)",
+        "        return first\n    return first",
+        (SCHEDULE,),
+    ),
+    B(
+        "slot-in-utc-not-local",
+        "bot/schedule.py",
+        "    wall = datetime.combine(day, at)\n",
+        "    wall = datetime.combine(day, at)\n    zone = ZoneInfo('UTC')\n",
+        (SCHEDULE,),
+    ),
+    B(
+        "no-catch-up-window",
+        "bot/schedule.py",
+        "    while now - (moment := slot_on(day, at, zone)) >= CATCH_UP:",
+        "    while now - (moment := slot_on(day, at, zone)) >= CATCH_UP * 100:",
+        (SCHEDULE,),
+    ),
+    B(
+        "setup-after-the-slot-posts-at-once",
+        "bot/schedule.py",
+        "    return day if slot_on(day, at, zone) <= now else day - ONE_DAY",
+        "    return day - ONE_DAY",
+        (SCHEDULE,),
     ),
     # -- briefings across processes (cogs/briefing/_poster.py, bot/store/briefings.py) ---------------------
     B(
