@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -124,8 +125,33 @@ def test_playground_keeps_logs_quiet(session: subprocess.CompletedProcess[str]) 
     assert "INFO" not in session.stderr
 
 
-def test_make_run_without_a_token_starts_the_playground(db_path: Path) -> None:
+def test_running_without_a_token_starts_the_playground(db_path: Path) -> None:
     assert "┌ What I know" in play("/help\n", db_path).stdout
+
+
+def test_make_run_without_a_token_starts_the_playground(db_path: Path) -> None:
+    """``printf '/help\\n' | make run``, as the README says, in the installed checkout."""
+    if shutil.which("make") is None:
+        pytest.skip("no make on this machine")
+    installed = subprocess.run(["make", "-q", ".venv/.installed"], cwd=REPO, capture_output=True, check=False)
+    if installed.returncode != 0:
+        pytest.skip("make has not installed .venv here yet (run make test)")
+    env = {**os.environ, "BRIEFING_DB": str(db_path), "DISCORD_TOKEN": ""}
+    for inherited in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # e.g. -s from an outer `make -s test`
+        env.pop(inherited, None)
+    done = subprocess.run(
+        ["make", "run"],
+        input="/help\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=PLAYGROUND_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(".venv/bin/python -m bot run\n")  # make's echo of the recipe
+    assert "┌ What I know" in done.stdout
 
 
 # -- lines in, answers out, in-process with a small demo bot ----------------------------------------------
