@@ -184,7 +184,7 @@ BREAKAGES: tuple[Breakage, ...] = (
         "token = self.token",
         (CONFIG,),
     ),
-    # -- the schedule (bot/schedule.py) -----------------------------------------------------------------------
+    # -- the schedule (bot/schedule.py) ------------------------------------------------------------------
     B(
         "repeated-time-at-its-second-occurrence",
         "bot/schedule.py",
