@@ -233,6 +233,17 @@ async def test_the_next_day_brings_the_next_briefing_and_only_new_articles_count
     assert second.embeds[0]["title"] == "Daily briefing · Monday 22 April 2019"
 
 
+async def test_moving_the_time_later_after_todays_post_does_not_post_today_again(
+    bot: BriefingBot, standin: StandIn, owner: User, briefings: Channel, clock: FakeClock
+) -> None:
+    await set_up(standin, owner, briefings)
+    await tick_at(bot, clock, FIRST_SLOT)
+    clock.now = FIRST_SLOT + timedelta(hours=1)  # 09:00 in Moscow: move the briefing to 10:00
+    assert "Next: Monday 22 April, 10:00" in (await set_up(standin, owner, briefings, time="10:00")).content
+    await tick_at(bot, clock, FIRST_SLOT + timedelta(hours=2))
+    assert titles(standin, briefings) == ["Daily briefing · Sunday 21 April 2019"]
+
+
 async def test_a_restart_within_six_hours_posts_the_missed_briefing_late_once(
     standin: StandIn, store_path: Path, clock: FakeClock, owner: User, briefings: Channel
 ) -> None:
