@@ -208,6 +208,7 @@ def test_python_dash_m_bot_errors_without_a_traceback(tmp_path: Path) -> None:
         text=True,
         cwd=tmp_path,
         env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        timeout=60,  # killed rather than left running if it hangs
         check=False,
     )
     assert result.returncode == 1
