@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench mutate clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(INSTALLED)
 ## Benchmarks (not part of the test suite); numbers go to docs/benchmarks.md.
 bench: $(INSTALLED)
 	$(PY) -m bench
+
+## Named breakages of the code, each applied, tested and undone; reports survivors (not part of `make test`).
+mutate: $(INSTALLED)
+	$(PY) tools/mutate.py
 
 clean:
 	rm -rf $(VENV) data/briefing.db data/briefing.db-wal data/briefing.db-shm data/playground

@@ -41,6 +41,18 @@ def _int_or_none(name: str, value: str | None) -> int | None:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def _flag(name: str, value: str | None) -> bool:
+    """A yes/no setting; anything but the usual words is refused rather than read as "no"."""
+    word = (value or "false").lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ConfigError(f"{name} must be true or false, got {value!r}")
+    return word in TRUE_WORDS
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None
@@ -79,6 +91,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         except ValueError:
             raise ConfigError(f"SHARD_IDS must be comma-separated numbers, got {shard_ids_text!r}") from None
     shard_count = _int_or_none("SHARD_COUNT", get("SHARD_COUNT"))
+    if shard_count is not None and shard_count < 1:
+        raise ConfigError(f"SHARD_COUNT must be 1 or more, got {shard_count}")
     if shard_ids and shard_count is None:
         raise ConfigError("SHARD_IDS needs SHARD_COUNT as well")
     if shard_ids and shard_count is not None and any(not 0 <= i < shard_count for i in shard_ids):
@@ -111,7 +125,6 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
         log_level=log_level,
         shard_count=shard_count,
         shard_ids=shard_ids,
-        message_content=(get("MESSAGE_CONTENT_INTENT", "false") or "false").lower()
-        in {"1", "true", "yes", "on"},
+        message_content=_flag("MESSAGE_CONTENT_INTENT", get("MESSAGE_CONTENT_INTENT")),
         playground_timezone=playground_timezone,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import ingest
+from bot.ingest import MAX_ARTICLE_BYTES, ingest
 from tests.store_fixtures import assert_healthy, dump
 
 SEED = Path(__file__).resolve().parent / "seed_articles" / "russia-mediation-goals-in-libya.txt"
@@ -33,6 +33,13 @@ def test_a_ten_megabyte_file_is_refused_by_name_and_size(store: Path, tmp_path: 
     huge.write_text("Haftar spoke. " * 750_000, encoding="utf-8")
     message = _refused(store, huge)
     assert "huge.txt" in message and "too large" in message
+
+
+def test_a_file_over_the_limit_is_refused_for_its_size_before_it_is_read(store: Path, tmp_path: Path):
+    sparse = tmp_path / "sparse.txt"
+    with sparse.open("wb") as file:
+        file.truncate(MAX_ARTICLE_BYTES + 1)  # read, it would be refused as binary (NUL bytes)
+    assert "too large for an article (5.0 MB; the limit is 5 MB)" in _refused(store, sparse)
 
 
 def test_latin1_bytes_in_a_utf8_file_are_refused_with_the_offset(store: Path, tmp_path: Path):

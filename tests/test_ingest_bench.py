@@ -20,12 +20,24 @@ def test_generated_articles_are_seed_sized_and_varied() -> None:
 def test_run_and_report(tmp_path: Path) -> None:
     rows, unchanged = run([2, 4], FAKE_PIPELINE, tmp_path)
     assert [(r.corpus, r.articles) for r in rows] == [("seed article", 1), ("generated", 2), ("generated", 4)]
-    assert all(r.total_s > 0 and r.actors >= 0 for r in rows)
+    assert all(r.total_s > 0 for r in rows)
+    folders = [tmp_path / "seed", tmp_path / "generated-2", tmp_path / "generated-4"]
+    assert [r.actors for r in rows] == [actors_named_in(folder) for folder in folders]
+    assert all(r.actors > 0 for r in rows)
     assert unchanged > 0
     section = report(rows, unchanged)
     assert section.startswith("## Ingest\n")
     assert "| generated | 4 |" in section
     assert "Target under 50 ms per article" in section
+
+
+def actors_named_in(folder: Path) -> int:
+    """Distinct actors the pipeline finds in a folder's articles: what the store must hold after ingest."""
+    names = set()
+    for path in sorted(folder.iterdir()):
+        extraction = FAKE_PIPELINE.extract(FAKE_PIPELINE.parse(path.stem, path.read_text("utf-8"), None))
+        names |= {actor.name for actor in extraction.actors}
+    return len(names)
 
 
 def test_write_section_replaces_only_its_own_section(tmp_path: Path) -> None:

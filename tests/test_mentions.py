@@ -145,6 +145,24 @@ def test_any_text_gives_only_known_actors_each_once(text: str) -> None:
     assert len(found) == len(set(found))
 
 
+SEPARATORS = (", ", "; ", ". Then ", " (and) ", "! ")
+EVERY_NAME = [(actor, name) for actor, (_, aliases) in ACTORS.items() for name in (actor, *aliases)]
+
+
+@given(
+    st.lists(st.sampled_from(EVERY_NAME), min_size=1),
+    st.lists(st.sampled_from(SEPARATORS), min_size=1),
+)
+def test_a_text_naming_actors_gives_each_named_actor_once_in_order(
+    named: list[tuple[str, str]], separators: list[str]
+) -> None:
+    text = "Reports say " + "".join(
+        name + separators[i % len(separators)] for i, (_, name) in enumerate(named)
+    )
+    found = find_actors(NAMES, text)
+    assert found == list(dict.fromkeys(actor for actor, _ in named))
+
+
 @given(st.text(max_size=200))
 def test_stripping_markup_twice_changes_nothing(text: str) -> None:
     assert strip_markup(strip_markup(text)) == strip_markup(text)

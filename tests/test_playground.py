@@ -180,8 +180,33 @@ def test_playground_saves_the_chart_and_prints_its_path(session: subprocess.Comp
     assert f"(image: {chart})" in answer  # the embed shows the saved file, not attachment://
 
 
-def test_make_run_without_a_token_starts_the_playground(db_path: Path) -> None:
+def test_running_without_a_token_starts_the_playground(db_path: Path) -> None:
     assert "┌ What I know" in play("/help\n", db_path).stdout
+
+
+def test_make_run_without_a_token_starts_the_playground(db_path: Path) -> None:
+    """``printf '/help\\n' | make run``, as the README says, in the installed checkout."""
+    if shutil.which("make") is None:
+        pytest.skip("no make on this machine")
+    installed = subprocess.run(["make", "-q", ".venv/.installed"], cwd=REPO, capture_output=True, check=False)
+    if installed.returncode != 0:
+        pytest.skip("make has not installed .venv here yet (run make test)")
+    env = {**os.environ, "BRIEFING_DB": str(db_path), "BRIEFING_ARTICLES": str(ARTICLES), "DISCORD_TOKEN": ""}
+    for inherited in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # e.g. -s from an outer `make -s test`
+        env.pop(inherited, None)
+    done = subprocess.run(
+        ["make", "run"],
+        input="/help\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=PLAYGROUND_TIMEOUT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(".venv/bin/python -m bot run\n")  # make's echo of the recipe
+    assert "┌ What I know" in done.stdout
 
 
 def test_start_up_skips_every_bad_article_file_names_each_and_starts(tmp_path: Path) -> None:

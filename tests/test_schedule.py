@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -118,24 +120,62 @@ def test_setting_up_after_todays_slot_settles_today_and_before_it_leaves_today_o
 DST_ZONES = ["America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Santiago", "Europe/Moscow"]
 
 
+def wall_clock_slot(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The oracle: the first minute whose wall-clock reading in ``zone`` is ``day`` at ``at`` or later,
+    found by walking UTC minutes through zoneinfo's UTC-to-local conversion only (a time skipped by
+    spring forward is reached at the end of the gap, a repeated one at its first occurrence)."""
+    wanted = datetime.combine(day, at)
+    instant = (wanted - timedelta(hours=15)).replace(tzinfo=UTC)
+    while instant.astimezone(zone).replace(tzinfo=None) < wanted:
+        instant += MINUTE
+    return instant
+
+
+@functools.cache
+def offset_changes(zone: str) -> tuple[datetime, ...]:
+    """Every instant from 2019 to 2024 at which ``zone``'s UTC offset changes, to the minute."""
+    tz, changes = ZoneInfo(zone), []
+    day = utc(2019, 1, 1)
+    while day < utc(2025, 1, 1):
+        if tz.utcoffset(day) != tz.utcoffset(day + timedelta(days=1)):
+            instant = day
+            while tz.utcoffset(instant) == tz.utcoffset(day):
+                instant += MINUTE
+            changes.append(instant)
+        day += timedelta(days=1)
+    return tuple(changes)
+
+
+def expected_posts(begin: datetime, end: datetime, at: time, zone: ZoneInfo, step: timedelta):
+    """From the oracle: every local day whose slot comes after set-up, posted at the first tick from it."""
+    posts = []
+    day = begin.astimezone(zone).date() - timedelta(days=1)
+    while day <= end.astimezone(zone).date() + timedelta(days=1):
+        slot = wall_clock_slot(day, at, zone)
+        if slot > begin:
+            tick = begin + step * math.ceil((slot - begin) / step)
+            if tick < end:
+                posts.append((day, tick))
+        day += timedelta(days=1)
+    return posts
+
+
 @settings(max_examples=60, deadline=None)
-@given(
-    zone=st.sampled_from(DST_ZONES),
-    at=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
-    start=st.datetimes(min_value=datetime(2019, 1, 1), max_value=datetime(2024, 12, 1)),
-    step_minutes=st.integers(1, 30),
-)
-def test_ticking_without_an_outage_posts_once_per_local_day_soon_after_its_slot(
-    zone: str, at: time, start: datetime, step_minutes: int
+@given(data=st.data(), zone=st.sampled_from(DST_ZONES[:-1]), step_minutes=st.integers(1, 30))  # not Moscow
+def test_ticking_across_a_dst_change_posts_each_local_day_once_at_its_wall_clock_time(
+    data: st.DataObject, zone: str, step_minutes: int
 ) -> None:
     tz, step = ZoneInfo(zone), timedelta(minutes=step_minutes)
-    begin = start.replace(tzinfo=UTC)
-    posts = posts_between(begin, begin + timedelta(days=4), at, tz, step)
-    days = [day for day, _ in posts]
-    assert len(days) == len(set(days)) and days == sorted(days)
-    for day, posted in posts:
-        assert slot_on(day, at, tz) <= posted < slot_on(day, at, tz) + step
-    assert len(posts) >= 3
+    change = data.draw(st.sampled_from(offset_changes(zone)), label="change")
+    lead = data.draw(st.timedeltas(timedelta(minutes=1), timedelta(days=3, hours=23)), label="lead")
+    begin, end = change - lead, change - lead + timedelta(days=4)
+    assert tz.utcoffset(begin) != tz.utcoffset(end)  # the window spans the change
+    near_change = st.integers(-60, 60).map(
+        lambda minutes: (change.astimezone(tz).replace(second=0) + timedelta(minutes=minutes)).time()
+    )
+    any_minute = st.times().map(lambda t: t.replace(second=0, microsecond=0))
+    at = data.draw(st.one_of(near_change, near_change, any_minute), label="at")  # mostly skipped or repeated
+    assert posts_between(begin, end, at, tz, step) == expected_posts(begin, end, at, tz, step)
 
 
 # -- what people type ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
 from collections.abc import AsyncIterator
@@ -335,13 +336,38 @@ async def test_search_never_raises(reader: Store, text: str) -> None:
     assert isinstance(await reader.quotes(topic=text), list)
 
 
+FTS_WORDS = ("Haftar", "Tripoli", "AND", "OR", "NOT", "NEAR", "and", "not", "x", "col", "1")
+FTS_PUNCTUATION = (" ", " ", "*", "^", "-", ":", "(", ")", '"', "+", ",")
+
+
+@settings(max_examples=200)
+@given(
+    words=st.lists(st.sampled_from(FTS_WORDS), min_size=1, max_size=8),
+    marks=st.lists(st.sampled_from(FTS_PUNCTUATION), min_size=1, max_size=8),
+)
+def test_fts_query_takes_every_word_literally(words: list[str], marks: list[str]) -> None:
+    """User text full of FTS5 operators finds a row holding those very words (an operator that stayed an
+    operator would exclude it, combine words otherwise, or be a syntax error), and nothing else."""
+    text = "".join(word + marks[i % len(marks)] for i, word in enumerate(words))
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61 remove_diacritics 2')")
+        conn.executemany("INSERT INTO t (x) VALUES (?)", [(" ".join(words),), ("unrelated text",)])
+        for any_term in (False, True):
+            query = fts_match(parse_terms(text), any_term=any_term)
+            rows = conn.execute("SELECT x FROM t WHERE t MATCH ?", (query,)).fetchall()
+            assert rows == [(" ".join(words),)]
+    finally:
+        conn.close()
+
+
 @given(text=st.text(max_size=200))
 def test_any_text_becomes_a_valid_fts_query(text: str) -> None:
     query = fts_match(parse_terms(text))
     if query is not None:
         conn = sqlite3.connect(":memory:")
         conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61 remove_diacritics 2')")
-        conn.execute("SELECT * FROM t WHERE t MATCH ?", (query,)).fetchall()
+        assert conn.execute("SELECT count(*) FROM t WHERE t MATCH ?", (query,)).fetchone() == (0,)
         conn.close()
 
 
@@ -377,3 +403,23 @@ async def test_open_refuses_missing_and_foreign_files(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a SQLite database"):
         await Store.open(notes)
     assert notes.read_text() == "not sqlite"
+
+
+@pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
+async def test_a_task_cancelled_while_its_transaction_begins_leaves_the_store_usable(
+    reader: Store, write: bool
+) -> None:
+    """A briefing tick stopped at shutdown is cancelled wherever it waits, also on ``BEGIN`` itself."""
+
+    async def meta_in_a_transaction() -> None:
+        async with reader.transaction(write=write) as conn:
+            await conn.execute("SELECT 1")
+
+    task = asyncio.create_task(meta_in_a_transaction())
+    await asyncio.sleep(0)  # one step: the task took the lock and waits for its BEGIN
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    assert task.cancelled()
+    await reader.set_meta("after", "cancel")
+    assert await reader.meta("after") == "cancel"
+    assert len((await reader.stats()).documents) >= 1

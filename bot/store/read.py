@@ -11,7 +11,7 @@ import asyncio
 import random
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -156,23 +156,23 @@ class Store:
     @asynccontextmanager
     async def _snapshot(self) -> AsyncIterator[None]:
         """One read transaction, so the several queries of one answer agree with each other."""
-        async with self._lock:
-            await self._conn.execute("BEGIN")
-            try:
-                yield
-            finally:
-                await self._conn.execute("COMMIT")
+        async with self.transaction():
+            yield
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[aiosqlite.Connection]:
         """The connection alone for one transaction (``BEGIN IMMEDIATE`` to write), rolled back on error:
-        for the bot's own tables, whose queries live in their modules (e.g. :mod:`bot.store.briefings`)."""
+        for the bot's own tables, whose queries live in their modules (e.g. :mod:`bot.store.briefings`).
+
+        ``BEGIN`` is inside the ``try``: a task cancelled while waiting for it (a briefing tick stopped at
+        shutdown) still rolls back, since aiosqlite runs the queued ``BEGIN`` whether or not anyone waits."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
+                await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 yield self._conn
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                with suppress(sqlite3.OperationalError):  # the BEGIN itself may have failed
+                    await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
 

@@ -7,9 +7,11 @@ Moscow time first goes out on Sunday 21 April at 05:00 UTC.
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
@@ -20,6 +22,7 @@ import pytest
 from bot.client import BriefingBot
 from bot.standin import Channel, InteractionResult, Message, StandIn, User
 from bot.standin.model import EMBED_LINKS, SEND_MESSAGES, VIEW_CHANNEL
+from bot.store.briefings import save_schedule
 from tests.bot.conftest import FakeClock, make_settings
 from tests.standin_fixtures import run_bot
 
@@ -84,6 +87,18 @@ async def another_bot(standin: StandIn, store_path: Path, clock: FakeClock) -> A
     restarted = BriefingBot(make_settings(standin, store_path), clock=clock, cogs=("cogs.briefing",))
     async with run_bot(restarted, standin):
         yield restarted
+
+
+@asynccontextmanager
+async def bot_sees(bot: BriefingBot, event: str, channel: Channel) -> AsyncIterator[None]:
+    """Wait, after the block, until the bot has received ``event`` (e.g. ``guild_channel_update``) for
+    ``channel``: its cache then shows the change."""
+    seen = asyncio.ensure_future(bot.wait_for(event, check=lambda *args: args[-1].id == channel.id))
+    try:
+        yield
+        await asyncio.wait_for(seen, timeout=5)
+    finally:
+        seen.cancel()
 
 
 def open_to_everyone(standin: StandIn) -> dict[str, Any]:
@@ -163,8 +178,8 @@ async def test_a_bad_time_or_zone_is_explained_and_nothing_is_saved(
 async def test_setup_names_the_permission_the_bot_lacks_in_another_channel(
     bot: BriefingBot, standin: StandIn, owner: User, briefings: Channel, denied: int, named: str
 ) -> None:
-    standin.deny(briefings, denied)
-    await asyncio.sleep(0.05)  # the CHANNEL_UPDATE reaches the bot's cache
+    async with bot_sees(bot, "guild_channel_update", briefings):
+        standin.deny(briefings, denied)
     result = await set_up(standin, owner, briefings)
     assert f"I can't post briefings in <#{briefings.id}>: I'm missing the **{named}** permission there." in (
         result.content
@@ -216,6 +231,17 @@ async def test_the_next_day_brings_the_next_briefing_and_only_new_articles_count
     assert first.embeds[0]["fields"][0]["name"] == "Latest articles"
     assert field(second, "New articles") == "None since the last briefing."
     assert second.embeds[0]["title"] == "Daily briefing · Monday 22 April 2019"
+
+
+async def test_moving_the_time_later_after_todays_post_does_not_post_today_again(
+    bot: BriefingBot, standin: StandIn, owner: User, briefings: Channel, clock: FakeClock
+) -> None:
+    await set_up(standin, owner, briefings)
+    await tick_at(bot, clock, FIRST_SLOT)
+    clock.now = FIRST_SLOT + timedelta(hours=1)  # 09:00 in Moscow: move the briefing to 10:00
+    assert "Next: Monday 22 April, 10:00" in (await set_up(standin, owner, briefings, time="10:00")).content
+    await tick_at(bot, clock, FIRST_SLOT + timedelta(hours=2))
+    assert titles(standin, briefings) == ["Daily briefing · Sunday 21 April 2019"]
 
 
 async def test_a_restart_within_six_hours_posts_the_missed_briefing_late_once(
@@ -341,8 +367,11 @@ async def test_a_deleted_channel_switches_the_briefing_off(
     bot_saw_it: bool,
 ) -> None:
     await set_up(standin, owner, briefings)
-    standin.delete_channel(briefings, notify=bot_saw_it)
-    await asyncio.sleep(0.05)
+    if bot_saw_it:
+        async with bot_sees(bot, "guild_channel_delete", briefings):
+            standin.delete_channel(briefings, notify=True)
+    else:
+        standin.delete_channel(briefings, notify=False)
     await tick_at(bot, clock, FIRST_SLOT)
     await tick_at(bot, clock, FIRST_SLOT + timedelta(minutes=1))
     assert standin.count_requests("POST", MESSAGES) == (0 if bot_saw_it else 1)
@@ -452,3 +481,41 @@ async def test_an_offset_is_autocompleted_with_a_zone_at_that_offset_today(
     options = {"channel": standin.find_channel("briefings"), "time": "8", "timezone": "UTC+2"}
     result = await standin.autocomplete("briefing setup", options, "timezone", user=owner)
     assert result.choices[0] == {"name": "Africa/Cairo (UTC+02:00)", "value": "Africa/Cairo"}
+
+
+# -- a bad tick or a bad row does not stop the others ---------------------------------------------------
+
+
+async def test_a_failing_tick_is_logged_and_the_loop_survives_it(
+    bot: BriefingBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def locked() -> list[object]:
+        raise sqlite3.OperationalError("database is locked")
+
+    cog = cog_of(bot)
+    monkeypatch.setattr(cog.poster, "run_due", locked)
+    with caplog.at_level(logging.ERROR, logger="bot.briefing"):
+        await cog.ticker()  # one pass of the loop's body, as the loop runs it each minute
+    logged = {(r.getMessage(), r.exc_info and r.exc_info[0]) for r in caplog.records}
+    assert logged == {("briefing tick failed", sqlite3.OperationalError)}  # the loop's own pass may log too
+
+
+async def test_a_server_whose_time_zone_is_unknown_is_skipped_and_the_others_are_posted(
+    bot: BriefingBot,
+    standin: StandIn,
+    owner: User,
+    briefings: Channel,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    other = standin.add_guild("Other Guild")
+    other_channel = standin.add_channel(other, "briefings")
+    # a zone the tz database knew when it was set up, gone after an upgrade
+    settled = FIRST_SLOT.date() - timedelta(days=1)
+    await save_schedule(bot.store, other.id, other_channel.id, time(8), "Europe/Atlantis", settled, clock())
+    await set_up(standin, owner, briefings)
+    with caplog.at_level(logging.ERROR, logger="bot.briefing"):
+        await tick_at(bot, clock, FIRST_SLOT)
+    assert titles(standin, briefings) == ["Daily briefing · Sunday 21 April 2019"]
+    assert posts(standin, other_channel) == []
+    assert f"briefing for guild {other.id} has an unknown time zone 'Europe/Atlantis'" in caplog.messages

@@ -51,3 +51,11 @@ def test_default_intents_without_message_content_or_member_cache(standin: StandI
 def test_message_content_only_when_configured(standin: StandIn, store_path: Path):
     bot = BriefingBot(make_settings(standin, store_path, message_content=True))
     assert bot.intents.message_content is True
+
+
+async def test_close_closes_the_store(standin: StandIn, store_path: Path):
+    bot = BriefingBot(make_settings(standin, store_path), cogs=("cogs.help",))
+    async with run_bot(bot, standin):
+        assert Path(f"{store_path}-wal").exists()  # open in WAL mode
+    assert not Path(f"{store_path}-wal").exists()  # the last connection closed: checkpointed, WAL removed
+    assert (await standin.wait_for_gateway("close"))[-1].code == 1000

@@ -3,6 +3,7 @@ opt-in automatic answers (``/lookup``), with the real bot on a store built from 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -37,11 +38,18 @@ async def answer_to(standin: StandIn, message: Message) -> Message:
     return await standin.wait_for_message(standin.default_channel, replies_to(message))
 
 
+async def handlers_done() -> None:
+    """Wait for every ``on_message`` handler discord.py has started (it names their tasks) to finish."""
+    running = [t for t in asyncio.all_tasks() if t.get_name() == "discord.py: on_message"]
+    await asyncio.gather(*running, return_exceptions=True)
+
+
 async def assert_no_answer(standin: StandIn, message: Message) -> None:
-    """The bot ignored ``message``: a mention sent after it is answered, and nothing answered ``message``
-    (the bot handles messages in order, so the later answer shows the earlier one was dealt with)."""
+    """The bot ignored ``message``: a mention sent after it is answered (so ``message`` reached the bot
+    first), every message handler then ran to its end, and nothing answered ``message``."""
     sentinel = standin.user_message("Haftar", mention_bot=True)
     await answer_to(standin, sentinel)
+    await handlers_done()
     bot_messages = [m for m in standin.messages_in(standin.default_channel) if m.author is standin.bot_user]
     assert [m for m in bot_messages if replies_to(message)(m)] == []
 
@@ -141,7 +149,9 @@ async def test_a_bare_mention_explains_how_to_ask(bot: BriefingBot, standin: Sta
 
 @with_intent
 async def test_automatic_answers_are_off_by_default(bot: BriefingBot, standin: StandIn) -> None:
+    assert not await lookup_enabled(bot.store, standin.default_channel.guild_id)
     await assert_no_answer(standin, standin.user_message("who is Maiteeq?"))
+    assert "**off**" in (await standin.slash("lookup status", user=standin.find_user("owner"))).content
 
 
 @with_intent
@@ -220,13 +230,18 @@ async def test_automatic_answers_are_rate_limited_per_channel(
     assert titles(await answer_to(standin, standin.user_message("who is Serraj?"))) == ["Fayez al-Serraj"]
 
 
-async def test_the_setting_survives_a_restart(standin: StandIn, store_path: Path, clock: FakeClock) -> None:
+async def test_the_setting_on_and_off_survives_a_restart(
+    standin: StandIn, store_path: Path, clock: FakeClock
+) -> None:
     settings = make_settings(standin, store_path, message_content=True)
     async with run_bot(BriefingBot(settings, cogs=("cogs.lookup",), clock=clock), standin):
         await switch_on(standin)
     async with run_bot(BriefingBot(settings, cogs=("cogs.lookup",), clock=clock), standin):
         answer = await answer_to(standin, standin.user_message("who is Maiteeq?"))
+        assert "**off**" in (await standin.slash("lookup off", user=standin.find_user("owner"))).content
     assert titles(answer) == ["Ahmed Maiteeq"]
+    async with run_bot(BriefingBot(settings, cogs=("cogs.lookup",), clock=clock), standin):
+        await assert_no_answer(standin, standin.user_message("who is Serraj?"))
 
 
 # -- limits and safety ---------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ async def kortunov_field(standin: StandIn) -> dict[str, str]:
 async def test_quote_without_options_shows_one_statement(bot, standin: StandIn) -> None:
     result = await standin.slash("quote")
     assert len(result.embeds[0]["fields"]) == 1
+    shown = result.embeds[0]["fields"][0]
+    statements = await bot.store.quotes(limit=100)
+    assert any(q.text in shown["value"] and shown["name"].startswith(q.speaker or "") for q in statements)
 
 
 async def test_quote_without_options_cites_its_paragraph(bot, standin: StandIn) -> None:
@@ -64,7 +67,9 @@ async def test_quote_is_sent_without_pings(bot, standin: StandIn) -> None:
 
 async def test_unknown_speaker_is_told_privately(bot, standin: StandIn) -> None:
     result = await standin.slash("quote", {"speaker": "Napoleon Bonaparte"})
-    assert result.ephemeral
+    assert (result.ephemeral, result.embeds) == (True, [])
+    assert result.content.startswith("I don't know anyone by that name.")
+    assert result.content.endswith("Pick a name from the list that opens as you type a speaker.")
 
 
 async def test_unknown_speaker_gets_close_names_suggested(bot, standin: StandIn) -> None:
