@@ -20,7 +20,7 @@ def test_defaults_with_nothing_set() -> None:
         token=None,
         api_base=DEFAULT_API_BASE,
         db_path=Path("data/briefing.db"),
-        articles_dir=Path("data/articles"),
+        articles_dir=Path("data", "articles"),  # the default; this test reads nothing there
         dev_guild_id=None,
         log_level="INFO",
         shard_count=None,

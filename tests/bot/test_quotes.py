@@ -68,8 +68,8 @@ async def test_quote_is_sent_without_pings(bot, standin: StandIn) -> None:
 async def test_unknown_speaker_is_told_privately(bot, standin: StandIn) -> None:
     result = await standin.slash("quote", {"speaker": "Napoleon Bonaparte"})
     assert (result.ephemeral, result.embeds) == (True, [])
-    assert result.content.startswith("I don't know anyone by that name.")
-    assert result.content.endswith("Pick a name from the list that opens as you type a speaker.")
+    assert result.content.startswith("No actor like “Napoleon Bonaparte” in the articles")
+    assert result.content.endswith("try /actors to see who is there.")
 
 
 async def test_unknown_speaker_gets_close_names_suggested(bot, standin: StandIn) -> None:
