@@ -240,6 +240,7 @@ def _person_core(words: tuple[str, ...], gaz: Gazetteer) -> int:
         if (
             lower in HONORIFICS
             or lower in ROLE_NOUNS
+            or lower.removesuffix("s") in HONORIFICS | ROLE_NOUNS  # "Presidents Kagame and Tshisekedi"
             or lower in ORG_HEADS
             or lower in {"of", "for", "the"}
             or is_acronym(word)
@@ -351,6 +352,7 @@ def _classify_span(sentence: Sentence, span: Span, gaz: Gazetteer) -> Candidate 
         if (
             last_title in HONORIFICS
             or last_title in ROLE_NOUNS
+            or last_title.removesuffix("s") in HONORIFICS | ROLE_NOUNS
             or is_acronym(title_words[-1])
             or fold(title_words[-1]) in gaz.demonyms
         ):

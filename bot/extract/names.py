@@ -24,6 +24,8 @@ POSSESSIVE_NAME_PARTS = frozenset(
     {"people", "workers", "women", "children", "martyrs", "men", "nations", "saints"}
 )
 _CONNECTORS = frozenset({"of", "for"})
+# "United Nations Mission in South Sudan", "Committee on Foreign Affairs": these heads take one more word
+_JOINING_HEADS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in _WORDS["name_joining_heads"].items()}
 _MODIFIER_TAILS = frozenset(_WORDS["modifier_tails"])
 _HYPHEN_MODIFIER = re.compile(r"^(?P<head>.+?)-(?P<tail>[a-z][a-z-]*)$")
 _PREFIX_MODIFIER = re.compile(r"^(?P<prefix>pro|anti|non|ex|post|pre)-(?P<head>[A-Z].*)$")
@@ -109,7 +111,7 @@ def find_names(
     index_of = {token.start: i for i, token in enumerate(tokens)}
 
     def close(possessive: bool = False) -> None:
-        while current and (current[-1][1].lower() in _CONNECTORS | PARTICLES):
+        while current and (current[-1][1].lower() in _CONNECTORS | PARTICLES | _JOINING_HEADS.keys()):
             current.pop()
         if current:
             first_token = current[0][0]
@@ -160,6 +162,9 @@ def find_names(
             continue
         lower = word.lower()
         joins = current and (lower in _CONNECTORS or lower in PARTICLES) and i + 1 < len(tokens)
+        joins = joins or bool(
+            current and i + 1 < len(tokens) and current[-1][1].lower() in _JOINING_HEADS.get(lower, ())
+        )
         if joins and _is_name_word(tokens[i + 1]):
             current.append((token, word))
             continue

@@ -36,6 +36,7 @@ _COLLECTIVE = frozenset(_WORDS["collective_heads"])  # "members of X", "leaders 
 _COLLECTIVE_PLURAL = frozenset(_WORDS["collective_plural_heads"])  # "ECOWAS leaders", not "the AFC leader"
 _UNNAMED = frozenset(_WORDS["unnamed_heads"])  # "officials", "a source": nobody we can name
 _TURN_MIN_WORDS: int = _WORDS["transcript_min_words"]
+_TURN_SUBSTANTIAL_WORDS: int = _WORDS["transcript_substantial_words"]
 _SPEECH_NOUNS = frozenset(_WORDS["speech_nouns"])  # "the announcement by Qatar that …"
 _DIRECTIVE = frozenset(_WORDS["directive_lemmas"])  # "told its fighters to …", "asked them to …"
 _SPEECH_OBJECTS = frozenset(_WORDS["speech_objects"])  # "maintained his belief that …"
@@ -102,12 +103,14 @@ def _fold(text: str) -> str:
 def _turn_statement(
     sentences: list[Sentence], paragraph: int, speaker: str, published: PartialDate | None, actors: ActorIndex
 ) -> list[Quote]:
-    """A paragraph of a speaker's turn that speaks about someone: greetings and housekeeping are not."""
+    """A paragraph of a speaker's turn that speaks about someone, or at length: greetings and housekeeping
+    are not statements."""
     own = [s for s in sentences if s.paragraph == paragraph]
     text = " ".join(s.text for s in own)
     if len(text.split()) < _TURN_MIN_WORDS or text.rstrip().endswith("?"):
         return []
-    if not any(o.actor != speaker for s in own for o in actors.in_sentence(s)):
+    names_someone = any(o.actor != speaker for s in own for o in actors.in_sentence(s))
+    if not names_someone and len(text.split()) < _TURN_SUBSTANTIAL_WORDS:
         return []
     return [Quote(speaker, "direct", text, published, paragraph, 0)]
 

@@ -249,6 +249,18 @@ def test_institutions_in_lower_case_are_actors_once_they_act():
     assert not any("army" in a.name for a in extraction.actors)  # named, but it does nothing here
 
 
+def test_a_mission_in_a_country_is_one_name_with_its_acronym():
+    text = "The United Nations Mission in South Sudan (UNMISS) convoy was attacked near Juba on Monday.\n"
+    mission = next(a for a in _extract(text).actors if a.name == "United Nations Mission in South Sudan")
+    assert "UNMISS" in mission.aliases
+
+
+def test_a_plural_title_is_no_part_of_a_name():
+    text = "Paul Kagame and Felix Tshisekedi met in Doha, where Presidents Kagame and Tshisekedi agreed.\n"
+    people = sorted(a.name for a in _extract(text).actors if a.kind == "person")
+    assert people == ["Felix Tshisekedi", "Paul Kagame"]
+
+
 def test_a_bare_title_is_not_an_actor():
     text = "The President met the Foreign Minister and the President of Niger in Abuja on Monday.\n"
     assert [a.name for a in _extract(text).actors if a.kind == "person"] == []
