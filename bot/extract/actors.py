@@ -150,6 +150,12 @@ _NOT_ACRONYMS = frozenset(
         "AD",
         "BC",
         "COVID",
+        "POW",
+        "POWS",
+        "GDP",
+        "UAV",
+        "IDP",
+        "HQ",
     }
 )
 _SPELLING_SIMILARITY = 0.8  # "mohammmed"/"mohamed" 0.88; "raul"/"fidel" 0.22
@@ -370,7 +376,7 @@ def _classify_span(sentence: Sentence, span: Span, gaz: Gazetteer) -> Candidate 
             return None  # "I", "It", "There" opening a sentence are no names
         if is_acronym(words[0]):
             return None if words[0].replace(".", "") in _NOT_ACRONYMS else make("acronym", text)
-        if fold(text) in gaz.demonyms:
+        if fold(text) in gaz.demonyms or fold(text).removesuffix("s") in gaz.demonyms:  # "Africans"
             return None
         return make("single", text)
     if fold(words[0]) in gaz.demonyms or len(words) > 5:
