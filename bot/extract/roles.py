@@ -116,6 +116,9 @@ def appositive_before(sentence: str, name_start: int) -> str | None:
     words = titled.group(0).split()
     while words and not is_role_word(words[0]):
         words.pop(0)
+    last_role = max((i for i, word in enumerate(words) if is_role_word(word)), default=-1)
+    if last_role + 1 < len(words) and words[last_role + 1].lower() not in {"of", "for"}:
+        return None  # "alongside Prime Minister Donald Tusk, Zelenskiy …": a name follows, not a body
     return " ".join(words) if words and has_role_noun(" ".join(words)) else None
 
 

@@ -261,6 +261,12 @@ def test_a_plural_title_is_no_part_of_a_name():
     assert people == ["Felix Tshisekedi", "Paul Kagame"]
 
 
+def test_a_title_with_someone_elses_name_before_a_comma_is_not_the_role():
+    text = "Speaking alongside Polish Prime Minister Donald Tusk, Zelenskiy said the talks would go on.\n"
+    zelenskiy = next(a for a in _extract(text).actors if a.name == "Zelenskiy")
+    assert zelenskiy.role is None
+
+
 def test_a_bare_title_is_not_an_actor():
     text = "The President met the Foreign Minister and the President of Niger in Abuja on Monday.\n"
     assert [a.name for a in _extract(text).actors if a.kind == "person"] == []
