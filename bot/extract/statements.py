@@ -26,6 +26,8 @@ from bot.extract import lexicon
 from bot.extract.actors import ActorIndex, Occurrence
 from bot.extract.dates import DateMention
 from bot.extract.model import PartialDate, Quote, Sentence
+from bot.extract.parse import lemma as lemma_of
+from bot.extract.parse import word_class
 from bot.extract.roles import is_role_word
 
 _WORDS = lexicon.load("attribution")
@@ -174,10 +176,10 @@ class _Sentence:
     def _speech_verbs(self) -> list[Token]:
         verbs = []
         for token in self.doc:
-            lemma = token.lemma_.lower()
+            lemma = lemma_of(token)
             if lemma not in _SAY_LEMMAS and lemma not in _ACT_LEMMAS and not _speaks_of(token):
                 continue
-            if token.pos_ not in {"VERB", "AUX"} or self._inside_quote(token.idx):
+            if word_class(token) not in {"VERB", "AUX"} or self._inside_quote(token.idx):
                 continue
             if token.tag_ == "VBN" and token.dep_ in {"amod", "acl"}:
                 continue  # "the statement issued today", "the agreed ceasefire"
@@ -206,7 +208,7 @@ class _Sentence:
         if subject is None:
             return inverted or self._opening_actor(verb)
         word = subject.text.lower()
-        if subject.pos_ == "PRON":
+        if word_class(subject) == "PRON":
             if inverted and subject.i < verb.i and subject.dep_ != "nsubj":
                 return inverted
             return self._pronoun(word, subject)
@@ -257,7 +259,7 @@ class _Sentence:
         own = self._actor_at(head)
         if own is not None:
             return own
-        lemma = head.lemma_.lower()
+        lemma = lemma_of(head)
         if lemma in _UNNAMED:
             return None
         plural = head.tag_ in {"NNS", "NNPS"} and lemma in _COLLECTIVE_PLURAL
@@ -280,12 +282,12 @@ class _Sentence:
         people = [o for o in inside if self.actors.actors[o.actor].kind == "person"]
         if people:
             return people[0].actor
-        return inside[0].actor if len(inside) == 1 and head.pos_ == "PROPN" else None
+        return inside[0].actor if len(inside) == 1 and word_class(head) == "PROPN" else None
 
     def _person_with_role(self, head: Token) -> str | None:
         """The one person whose role has this title and names the body the phrase names ("leader" + AFC)."""
         bodies = {self._actor_at(t) for t in head.subtree if t.i != head.i} - {None}
-        noun = head.lemma_.lower()
+        noun = lemma_of(head)
         found = []
         for actor in self.actors.actors.values():
             role = (actor.role or "").lower()
@@ -342,7 +344,7 @@ class _Sentence:
 
     def _content(self, verb: Token) -> tuple[int, int] | None:
         """Where the reported words are: the clause of "said (that) …", or the predicate of "condemned …"."""
-        lemma = verb.lemma_.lower()
+        lemma = lemma_of(verb)
         clauses = [c for c in verb.children if c.dep_ == "ccomp"]
         if not clauses and verb.dep_ == "xcomp":  # "used Russia Today to reassure Mali that …": the parse
             clauses = [c for c in verb.head.children if c.dep_ == "ccomp" and c.i > verb.i]  # hung it higher
@@ -364,7 +366,7 @@ class _Sentence:
 
     def _is_said(self, noun: Token) -> bool:
         """An object that carries words: "his belief that …", "“good results”" (not "communications")."""
-        if noun.lemma_.lower() in _SPEECH_OBJECTS:
+        if lemma_of(noun) in _SPEECH_OBJECTS:
             return True
         start, end = self._span(list(noun.subtree))
         return any(start <= q_start < end for q_start, _ in self.quotes)
@@ -404,7 +406,7 @@ class _Sentence:
         """ "the announcement by Qatar that the pause will be extended": a statement named by its noun."""
         found = []
         for noun in self.doc:
-            if noun.lemma_.lower() not in _SPEECH_NOUNS or noun.pos_ != "NOUN":
+            if lemma_of(noun) not in _SPEECH_NOUNS or word_class(noun) != "NOUN":
                 continue
             by = [
                 p
@@ -469,7 +471,7 @@ def _opens_with_that(clause: Token) -> bool:
 def _speaks_of(verb: Token) -> bool:
     """ "spoke of a downward trend": speaking about something says it; "spoke to relatives" does not."""
     near = [*verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
-    return verb.lemma_.lower() == "speak" and any(
+    return lemma_of(verb) == "speak" and any(
         c.dep_ == "prep" and c.lower_ in {"of", "about"} for n in near for c in [n, *n.children]
     )
 
