@@ -820,6 +820,25 @@ def _is_parenthetical(text: str, previous: Occurrence, candidate: Candidate) -> 
     return text[previous.end : candidate.start].strip() == "("
 
 
+def has_unknown_names(doc: Doc) -> bool:
+    """Whether a parsed sentence has a proper noun after its first word that no word list knows: only
+    there can the model's reading of names change what the rules find."""
+    gaz = gazetteer()
+    for token in doc[1:]:
+        if token.tag_ not in {"NNP", "NNPS"} or not token.text[:1].isupper():
+            continue
+        word = fold(token.text)
+        known = (
+            gaz.country(token.text)
+            or word in gaz.demonyms
+            or word in gaz.capitals
+            or gaz.is_place(token.text)
+        )
+        if not known and word not in FUNCTION_WORDS and not is_acronym(token.text):
+            return True
+    return False
+
+
 def add_apposition_roles(sentences: list[Sentence], docs: list[Doc], index: ActorIndex) -> None:
     """Give a person the role an apposition states, where the name's own title gave none (or only "Dr")."""
     for sentence, doc in zip(sentences, docs, strict=True):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extract.actors import add_apposition_roles, find_actors
+from bot.extract.actors import add_apposition_roles, find_actors, has_unknown_names
 from bot.extract.dates import DateResolver, infer_default_year
 from bot.extract.events import find_events
 from bot.extract.model import Document, Extraction
@@ -17,7 +17,7 @@ EXTRACTOR_VERSION = 4
 
 def extract(document: Document) -> Extraction:
     sentences = sentences_of(document.paragraphs)
-    docs = parse([s.text for s in sentences])
+    docs = parse([s.text for s in sentences], names_in=has_unknown_names)
     named = {(s.paragraph, s.index): entity_spans(doc) for s, doc in zip(sentences, docs, strict=True)}
     named |= {(0, i): entity_spans(doc) for i, doc in enumerate(parse(document.context))}
     actors = find_actors(
