@@ -5,11 +5,12 @@ from __future__ import annotations
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.extract import lexicon
 
 
+@lru_cache(maxsize=65536)  # called for every name candidate, often with the same few names
 def fold(name: str) -> str:
     """The comparison form of a name: case, accents, apostrophes, dots and a leading "the" do not matter."""
     text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))

@@ -470,8 +470,10 @@ def _opens_with_that(clause: Token) -> bool:
 
 def _speaks_of(verb: Token) -> bool:
     """ "spoke of a downward trend": speaking about something says it; "spoke to relatives" does not."""
+    if lemma_of(verb) != "speak":
+        return False
     near = [*verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
-    return lemma_of(verb) == "speak" and any(
+    return any(
         c.dep_ == "prep" and c.lower_ in {"of", "about"} for n in near for c in [n, *n.children]
     )
 
