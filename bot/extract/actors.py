@@ -175,6 +175,7 @@ _INSTITUTION_AFTER = re.compile(
     rf"(?P<owner>{_OWNER})\s+(?P<mod>(?:[Ff]oreign|[Dd]efen[cs]e|[Ii]nterior|[Tt]ransitional|[Ff]ederal)\s+)?"
     rf"(?P<noun>{_INSTITUTION_NOUNS})\b"
 )
+_POSSESSIVE_PRONOUN = re.compile(r"^(?:his|her)\s+", re.IGNORECASE)
 _MONARCHS = frozenset(_WORDS["monarch_titles"])
 _NOT_TURN_SPEAKERS = frozenset(_WORDS["transcript_non_speakers"])
 _KNOWN_AS = re.compile(
@@ -841,14 +842,21 @@ def has_unknown_names(doc: Doc) -> bool:
 
 def add_apposition_roles(sentences: list[Sentence], docs: list[Doc], index: ActorIndex) -> None:
     """Give a person the role an apposition states, where the name's own title gave none (or only "Dr")."""
+    last_person: str | None = None
     for sentence, doc in zip(sentences, docs, strict=True):
         for occurrence in index.in_sentence(sentence):
             actor = index.actors[occurrence.actor]
-            if actor.kind != "person" or not is_honorific_only(actor.role):
+            if actor.kind != "person":
                 continue
-            role = apposition_role(doc, occurrence.start, occurrence.end)
-            if role:
-                actor.role = role
+            role = (
+                apposition_role(doc, occurrence.start, occurrence.end)
+                if is_honorific_only(actor.role)
+                else None
+            )
+            if role:  # "His main rival, Abdullah Abdullah": the rival of the person named before
+                owner = last_person if last_person and last_person != actor.name else None
+                actor.role = _POSSESSIVE_PRONOUN.sub(f"{owner}’s " if owner else "", role)
+            last_person = actor.name
 
 
 def find_actors(

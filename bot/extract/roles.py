@@ -143,7 +143,7 @@ def _role_phrase(phrase: str) -> str | None:
     return body if has_role_noun(head) else None
 
 
-_LEADING_DETERMINER = re.compile(r"^(?:the|a|an|his|her|its|their|our)\s+", re.IGNORECASE)
+_LEADING_DETERMINER = re.compile(r"^(?:the|a|an|its|their|our)\s+", re.IGNORECASE)  # "his"/"her" stay
 _MAX_APPOSITION_WORDS = 14
 
 

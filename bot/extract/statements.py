@@ -473,9 +473,7 @@ def _speaks_of(verb: Token) -> bool:
     if lemma_of(verb) != "speak":
         return False
     near = [*verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]
-    return any(
-        c.dep_ == "prep" and c.lower_ in {"of", "about"} for n in near for c in [n, *n.children]
-    )
+    return any(c.dep_ == "prep" and c.lower_ in {"of", "about"} for n in near for c in [n, *n.children])
 
 
 def _cut_at_coordinated_clause(tokens: list[Token], verb: Token) -> list[Token]:

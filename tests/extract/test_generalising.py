@@ -267,6 +267,12 @@ def test_a_title_with_someone_elses_name_before_a_comma_is_not_the_role():
     assert zelenskiy.role is None
 
 
+def test_his_in_an_apposition_is_the_person_named_before():
+    text = "Ashraf Ghani was declared the winner. His main rival, Abdullah Abdullah, disputes the results.\n"
+    abdullah = next(a for a in _extract(text).actors if a.name == "Abdullah Abdullah")
+    assert abdullah.role == "Ashraf Ghani’s main rival"
+
+
 def test_a_bare_title_is_not_an_actor():
     text = "The President met the Foreign Minister and the President of Niger in Abuja on Monday.\n"
     assert [a.name for a in _extract(text).actors if a.kind == "person"] == []
