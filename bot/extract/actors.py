@@ -218,7 +218,6 @@ class ActorIndex:
     occurrences: dict[tuple[int, int], list[Occurrence]] = field(default_factory=lambda: defaultdict(list))
     modifiers: dict[tuple[int, int], list[Modifier]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # folded alias -> canonical name
-    surnames: dict[str, list[str]] = field(default_factory=dict)  # folded surname -> people carrying it
     turns: dict[int, str] = field(default_factory=dict)  # transcript paragraph -> the actor speaking
 
     def in_sentence(self, sentence: Sentence) -> list[Occurrence]:
@@ -232,11 +231,6 @@ class ActorIndex:
         if actor is None and (country := gaz.country(name)) is not None:
             actor = country.name
         return actor if actor in self.actors else None
-
-    def person_by_surname(self, name: str) -> str | None:
-        """The one person of this document with this surname ("Kirby"), if exactly one has it."""
-        people = [p for p in self.surnames.get(fold(name), []) if p in self.actors]
-        return people[0] if len(people) == 1 else None
 
 
 def _person_core(words: tuple[str, ...], gaz: Gazetteer) -> int:
@@ -523,8 +517,6 @@ class _Builder:
         self._forget_context()
         self._drop_unmentioned()
         self.index.aliases = self.alias_to_actor
-        for surname, people in self.surname_to_actor.items():
-            self.index.surnames.setdefault(fold(surname), []).extend(people)
         return self.index
 
     # registration -------------------------------------------------------------------------------------
