@@ -77,7 +77,8 @@ class ActorOption(app_commands.Transformer):
         return 100
 
     async def transform(self, interaction: discord.Interaction, value: str, /) -> Resolution:
-        resolution = (await resolver_for(interaction.client.store)).resolve(value)  # type: ignore[attr-defined]
+        resolver = await resolver_for(interaction.client.store, interaction.guild_id)  # type: ignore[attr-defined]
+        resolution = resolver.resolve(value)
         if resolution.actor is None and not resolution.choices:
             raise UserFacingError(unknown_actor_message(resolution))
         return resolution
@@ -86,7 +87,7 @@ class ActorOption(app_commands.Transformer):
         self, interaction: discord.Interaction, value: str, /
     ) -> list[app_commands.Choice[str]]:
         """Served from the resolver's in-memory index (no I/O): autocomplete cannot be deferred."""
-        resolver = await resolver_for(interaction.client.store)  # type: ignore[attr-defined]
+        resolver = await resolver_for(interaction.client.store, interaction.guild_id)  # type: ignore[attr-defined]
         return actor_choices(resolver.rank(value, AUTOCOMPLETE_CHOICES))
 
 

@@ -32,6 +32,7 @@ import bisect
 import heapq
 import re
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -442,19 +443,29 @@ class ActorResolver:
                 yield number, form, "spelling", round(0.9 * ratio, 1)
 
 
-# -- one resolver per store version ------------------------------------------------------------------------
+# -- one resolver per store version and server ------------------------------------------------------------
 
-_CACHE: weakref.WeakKeyDictionary[Store, tuple[int, ActorResolver]] = weakref.WeakKeyDictionary()
+RESOLVERS_KEPT = 8  # per store: the servers asked most recently keep theirs between ingests
+_CACHE: weakref.WeakKeyDictionary[Store, OrderedDict[int, tuple[int, ActorResolver]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-async def resolver_for(store: Store) -> ActorResolver:
-    """The resolver over ``store``'s actors, rebuilt only after an ingest changed them."""
-    cached = _CACHE.get(store)
+async def resolver_for(store: Store, guild: int | None = None) -> ActorResolver:
+    """The resolver over the actors this server sees, rebuilt only after an ingest changed them."""
+    cache = _CACHE.setdefault(store, OrderedDict())
+    key = int(guild or 0)
+    cached = cache.get(key)
     if cached is not None and cached[0] == store.generation:
+        cache.move_to_end(key)
         return cached[1]
     generation = store.generation
-    resolver = await asyncio.to_thread(ActorResolver, await store.actor_records())  # ~0.5 s at 10,000
-    _CACHE[store] = (generation, resolver)
+    records = await store.actor_records(guild=guild)
+    resolver = await asyncio.to_thread(ActorResolver, records)  # ~0.5 s at 10,000 actors
+    cache[key] = (generation, resolver)
+    cache.move_to_end(key)
+    while len(cache) > RESOLVERS_KEPT:
+        cache.popitem(last=False)
     return resolver
 
 

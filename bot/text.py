@@ -43,7 +43,7 @@ def truncate(text: str, limit: int) -> str:
 
 
 def format_date(date: PartialDate | None) -> str:
-    """"11 Apr 2019", "Nov 2018" or "2019"; "undated" for None."""
+    """ "11 Apr 2019", "Nov 2018" or "2019"; "undated" for None."""
     if date is None:
         return "undated"
     if date.day is not None:
@@ -54,7 +54,7 @@ def format_date(date: PartialDate | None) -> str:
 
 
 def cite(citation: Citation) -> str:
-    """"Russia's Mediation Goals in Libya, ¶14"."""
+    """ "Russia's Mediation Goals in Libya, ¶14"."""
     return f"{citation.title}, ¶{citation.paragraph}"
 
 

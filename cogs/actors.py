@@ -65,7 +65,7 @@ class Actors(commands.Cog):
         picked = await pick_actor(interaction, name, timeout=self.pager_timeout)
         if picked is None:
             return
-        profile = await self.bot.store.actor(picked.name)
+        profile = await self.bot.store.actor(picked.name, guild=interaction.guild_id)
         if profile is None:  # removed by an ingest since the name was resolved
             raise UserFacingError("That actor is no longer in the articles; try /actors.")
         view = ProfileView(profile, timeout=self.pager_timeout)
@@ -78,7 +78,7 @@ class Actors(commands.Cog):
         self, interaction: discord.Interaction[BriefingBot], kind: app_commands.Choice[str] | None = None
     ) -> None:
         chosen = cast(ActorKind, kind.value) if kind else None
-        actors = await self.bot.store.actors(chosen)
+        actors = await self.bot.store.actors(chosen, guild=interaction.guild_id)
         if not actors:
             raise UserFacingError("No actors of that kind in the articles yet; try /actors without a kind.")
         pager = Pager(actor_list_pages(actors, chosen), interaction.user, timeout=self.pager_timeout)

@@ -67,7 +67,7 @@ class Help(commands.Cog):
 
     @app_commands.command(name="help", description="What I know and how to ask me")
     async def help_command(self, interaction: discord.Interaction) -> None:
-        embed = help_embed(await self.bot.store.stats(), self.bot.tree)
+        embed = help_embed(await self.bot.store.stats(guild=interaction.guild_id), self.bot.tree)
         await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
 
 

@@ -98,29 +98,31 @@ class Quotes(commands.Cog):
             if picked is None:
                 return
             name, note, interaction = picked.name, picked.note, picked.interaction
+        guild = interaction.guild_id
         if name is None and topic is None:
-            embed = await self._random_quote()
+            embed = await self._random_quote(guild)
         else:
-            embed = await self._matching_quotes(name, topic)
+            embed = await self._matching_quotes(name, topic, guild)
         await interaction.response.send_message(
             content=note, embed=embed, allowed_mentions=discord.AllowedMentions.none()
         )
 
-    async def _random_quote(self) -> discord.Embed:
-        found = await self.store.random_quote(self.rng)
+    async def _random_quote(self, guild: int | None) -> discord.Embed:
+        found = await self.store.random_quote(self.rng, guild=guild)
         if found is None:
             raise UserFacingError("I have no statements yet: the articles in my store quote nobody.")
         return quotes_embed("A statement from the articles", [found], more=False)
 
-    async def _matching_quotes(self, name: str | None, topic: str | None) -> discord.Embed:
-        terms = (await resolver_for(self.store)).expand_names(parse_terms(topic)) if topic else None
-        found = await self.store.quotes(speaker=name, topic=terms, limit=EMBED_FIELDS_LIMIT + 1)
+    async def _matching_quotes(self, name: str | None, topic: str | None, guild: int | None) -> discord.Embed:
+        terms = (await resolver_for(self.store, guild)).expand_names(parse_terms(topic)) if topic else None
+        found = await self.store.quotes(speaker=name, topic=terms, limit=EMBED_FIELDS_LIMIT + 1, guild=guild)
         if not found:
-            raise UserFacingError(await self._nothing_found(name, topic))
+            raise UserFacingError(await self._nothing_found(name, topic, guild))
         return quotes_embed(describe_query(name, topic), found, more=len(found) > EMBED_FIELDS_LIMIT)
 
-    async def _nothing_found(self, speaker: str | None, topic: str | None) -> str:
-        speakers = sorted({escape(q.speaker) for q in await self.store.quotes(limit=100) if q.speaker})
+    async def _nothing_found(self, speaker: str | None, topic: str | None, guild: int | None) -> str:
+        known = await self.store.quotes(limit=100, guild=guild)
+        speakers = sorted({escape(q.speaker) for q in known if q.speaker})
         message = f"I found no {describe_query(speaker, topic, 'statements')}."
         if speakers:
             message += f" I have statements by {', '.join(speakers)}."

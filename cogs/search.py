@@ -74,8 +74,11 @@ class Search(commands.Cog):
     async def search(self, interaction: discord.Interaction, text: str) -> None:
         if not _WORD.search(text):
             raise UserFacingError("Type a word or two to look for, e.g. /search text:Haftar offensive")
-        terms = (await resolver_for(self.bot.store)).expand_names(parse_terms(text))
-        hits = by_article(await self.bot.store.search(terms, limit=CANDIDATES, marks=(OPEN, CLOSE)))
+        guild = interaction.guild_id
+        terms = (await resolver_for(self.bot.store, guild)).expand_names(parse_terms(text))
+        hits = by_article(
+            await self.bot.store.search(terms, limit=CANDIDATES, marks=(OPEN, CLOSE), guild=guild)
+        )
         if not hits:
             raise UserFacingError(
                 "No sentence in the articles uses those words. Try other or fewer words, a name "

@@ -86,26 +86,29 @@ class Sources(commands.Cog):
         article: str | None = None,
         paragraph: app_commands.Range[int, 1] | None = None,
     ) -> None:
-        documents = await self.store.documents()
+        guild = interaction.guild_id
+        documents = await self.store.documents(guild=guild)
         if article is None and paragraph is None:
             embed = articles_embed(documents)
         else:
             embed = paragraph_embed(
-                await self._paragraph(documents, article, 1 if paragraph is None else paragraph)
+                await self._paragraph(documents, article, 1 if paragraph is None else paragraph, guild)
             )
         await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
 
-    async def _paragraph(self, documents: list[DocumentInfo], article: str | None, number: int) -> Paragraph:
+    async def _paragraph(
+        self, documents: list[DocumentInfo], article: str | None, number: int, guild: int | None
+    ) -> Paragraph:
         """The asked paragraph, or an error naming the known articles or the valid range."""
         if article is None:
             if len(documents) != 1:
                 message = "Pick an article too. " + known_articles(documents)
                 raise UserFacingError(truncate(message, CONTENT_LIMIT))
             article = documents[0].key
-        found = await self.store.paragraph(article, number)
+        found = await self.store.paragraph(article, number, guild=guild)
         if found is not None:
             return found
-        first = await self.store.paragraph(article, 1)
+        first = await self.store.paragraph(article, 1, guild=guild)
         if first is None:
             message = "I have no article by that name. " + known_articles(documents)
             raise UserFacingError(truncate(message, CONTENT_LIMIT))
@@ -118,7 +121,7 @@ class Sources(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         """Articles whose title or key contains what was typed; the value is the key."""
         typed = current.casefold().strip()
-        documents = await self.store.documents()
+        documents = await self.store.documents(guild=interaction.guild_id)
         matches = [d for d in documents if typed in f"{d.title or ''}\n{d.key}".casefold()]
         return [
             app_commands.Choice(name=truncate(d.title or d.key, CHOICE_NAME_LIMIT), value=d.key)

@@ -25,7 +25,7 @@ MAX_EVENTS = 200  # pre-rendered into pages; beyond this the footer asks for nar
 
 
 async def read_option(
-    store: Store, option: str, text: str | None, today: dt.date, notes: list[str]
+    store: Store, option: str, text: str | None, today: dt.date, notes: list[str], guild: int | None = None
 ) -> DateAsked | None:
     """A date option as typed, a missing year filled in with the year the articles are about (and a note
     saying so), or a message saying which option was not understood and why."""
@@ -35,7 +35,7 @@ async def read_option(
         typed = read_user_date(text)
         if (wanted := typed.needs_year) is None:
             return typed.dated()
-        years = await store.event_years(*wanted)
+        years = await store.event_years(*wanted, guild=guild)
         asked = typed.dated(nearest_year(years, today, *wanted))
     except ValueError as error:
         raise UserFacingError(f"`{option}`: {error}") from None
@@ -100,9 +100,9 @@ class Timeline(commands.Cog):
     ) -> None:
         today, store, notes = self.bot.clock().date(), self.bot.store, []
         first, last, day = narrow(
-            await read_option(store, "from", start, today, notes),
-            await read_option(store, "to", end, today, notes),
-            await read_option(store, "on", on, today, notes),
+            await read_option(store, "from", start, today, notes, interaction.guild_id),
+            await read_option(store, "to", end, today, notes, interaction.guild_id),
+            await read_option(store, "on", on, today, notes, interaction.guild_id),
         )
         check_order(first, last)
         canonical = None
@@ -113,7 +113,9 @@ class Timeline(commands.Cog):
             canonical, interaction = picked.name, picked.interaction
             notes.insert(0, picked.note or "")
         note = " ".join(filter(None, notes)) or None
-        found = await store.timeline(canonical, first, last, day, limit=MAX_EVENTS)
+        found = await store.timeline(
+            canonical, first, last, day, limit=MAX_EVENTS, guild=interaction.guild_id
+        )
         span = date_span(first, last, day)
         if not found.events:
             await send_ephemeral(interaction, " ".join(filter(None, [note, empty_message(canonical, span)])))

@@ -92,12 +92,28 @@ def test_each_version_from_the_previous_one_keeps_the_data(tmp_path: Path, versi
     conn.close()
 
 
+_V1_DOCUMENT_COLUMNS = (
+    "id, key, title, author, published, published_precision, source, url, content_hash, extractor_version,"
+    " path, ingested_at"
+)
+
+
 def _data(conn: sqlite3.Connection) -> list[tuple]:
-    return [
-        row
-        for table in ("documents", "sentences", "actors", "quotes")
-        for row in conn.execute(f"SELECT * FROM {table}")
+    """The version-1 columns of every table: later versions may add columns, never change these."""
+    documents = list(conn.execute(f"SELECT {_V1_DOCUMENT_COLUMNS} FROM documents"))
+    return documents + [
+        row for table in ("sentences", "actors", "quotes") for row in conn.execute(f"SELECT * FROM {table}")
     ]
+
+
+def test_existing_articles_become_the_operators_library(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    _v1_with_a_quote(path)
+    conn = _raw(path)
+    migrate(conn, path, target=4)
+    assert migrate(conn, path) == LATEST_VERSION
+    assert conn.execute("SELECT key, library, added_by FROM documents").fetchall() == [("doc", 0, None)]
+    conn.close()
 
 
 def test_empty_file_to_latest(tmp_path: Path) -> None:

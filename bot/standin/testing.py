@@ -1,9 +1,9 @@
 """One harness to drive a bot on the stand-in, shared by the tests, the benchmarks and the playground.
 
-    async with StandIn() as standin:
-        build_test_guild(standin)
-        async with run_bot(MyBot(), standin):
-            result = await standin.slash("ping")
+async with StandIn() as standin:
+    build_test_guild(standin)
+    async with run_bot(MyBot(), standin):
+        result = await standin.slash("ping")
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ clock, so "new articles" stays right whatever clock the bot runs on.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import aiosqlite
 from bot.extract.model import ActorKind, PartialDate
 from bot.store.models import Citation, QuoteFact
 from bot.store.read import Store
+from bot.store.schema import visible
 
 ItemType = Literal["actor", "quote"]
 OPENING_PARAGRAPHS = 4  # where an article's gist is looked for
@@ -48,18 +50,21 @@ _SHOWN_SQL = """INSERT OR REPLACE INTO briefing_shown (guild_id, item_type, item
     VALUES (?, ?, ?, ?)"""
 _DISABLE_SQL = """UPDATE briefing_schedules SET enabled = 0, problem = :problem, updated_at = :now
     WHERE guild_id = :guild"""
+# The material queries below read what one server sees: ``{seen}`` is :func:`visible` for it.
 _ACTORS_SQL = """
 SELECT a.id, a.name, a.kind, d.key, coalesce(d.title, d.key) AS title, m.paragraph, m.sentence,
-       (SELECT count(*) FROM actor_documents WHERE actor_id = a.id) AS documents
+       (SELECT count(*) FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+        WHERE ad.actor_id = a.id AND {seen}) AS documents
 FROM actors a
-JOIN mentions m ON m.id = (SELECT min(id) FROM mentions WHERE actor_id = a.id)
+JOIN mentions m ON m.id = (SELECT min(m.id) FROM mentions m JOIN documents d ON d.id = m.document_id
+                           WHERE m.actor_id = a.id AND {seen})
 JOIN documents d ON d.id = m.document_id
 ORDER BY a.name"""
 _ROLES_SQL = """
 SELECT ad.actor_id, ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_paragraph AS paragraph,
        ad.role_sentence AS sentence
 FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
-WHERE ad.role IS NOT NULL AND ad.role_paragraph IS NOT NULL
+WHERE ad.role IS NOT NULL AND ad.role_paragraph IS NOT NULL AND {seen}
 ORDER BY d.published DESC NULLS LAST, d.key"""
 _QUOTES_SQL = """
 SELECT a.name AS speaker, q.kind, q.text, q.date, s.text AS context, d.key, coalesce(d.title, d.key) AS title,
@@ -68,11 +73,12 @@ FROM quotes q
 JOIN documents d ON d.id = q.document_id
 JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
 LEFT JOIN actors a ON a.id = q.speaker_id
+WHERE {seen}
 ORDER BY q.id"""
 _EVENTS_SQL = """
 SELECT e.date, e.summary, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
 FROM events e JOIN documents d ON d.id = e.document_id
-WHERE e.precision = 'day'
+WHERE e.precision = 'day' AND {seen}
 ORDER BY e.date_first, d.key, e.paragraph, e.sentence"""
 
 
@@ -287,20 +293,33 @@ async def shown_items(store: Store, guild_ids: Sequence[int]) -> dict[int, dict[
 # -- material --------------------------------------------------------------------------------------------
 
 
-async def load_material(store: Store, articles: int) -> Material:
-    """The shared material in one read transaction; the ``articles`` newest with their opening sentences
-    (a briefing lists at most that many, and the newest after any point in time are among them)."""
+async def guilds_with_libraries(store: Store, guild_ids: Sequence[int]) -> set[int]:
+    """Which of these servers have articles of their own (the others all see the same material)."""
+    async with store.transaction() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT DISTINCT library FROM documents WHERE library IN (SELECT value FROM json_each(?))",
+            (json.dumps([int(g) for g in guild_ids if g]),),
+        )
+    return {row[0] for row in rows}
+
+
+async def load_material(store: Store, articles: int, guild: int | None = None) -> Material:
+    """What one server sees, in one read transaction; the ``articles`` newest with their opening
+    sentences (a briefing lists at most that many, and the newest after any point in time are among them)."""
+    seen = visible(guild)
     async with store.transaction() as conn:
         latest_rows = await conn.execute_fetchall(
-            "SELECT id, key, coalesce(title, key) AS title, author, ingested_at FROM documents"
-            " ORDER BY ingested_at DESC, key LIMIT ?",
+            "SELECT d.id, d.key, coalesce(d.title, d.key) AS title, d.author, d.ingested_at FROM documents d"
+            f" WHERE {seen} ORDER BY d.ingested_at DESC, d.key LIMIT ?",
             (articles,),
         )
         latest = [await _opening(conn, row) for row in latest_rows]
-        times = await conn.execute_fetchall("SELECT ingested_at FROM documents ORDER BY ingested_at")
-        events = await conn.execute_fetchall(_EVENTS_SQL)
-        actors = await _actors(conn)
-        quotes = await conn.execute_fetchall(_QUOTES_SQL)
+        times = await conn.execute_fetchall(
+            f"SELECT d.ingested_at FROM documents d WHERE {seen} ORDER BY d.ingested_at"
+        )
+        events = await conn.execute_fetchall(_EVENTS_SQL.format(seen=seen))
+        actors = await _actors(conn, seen)
+        quotes = await conn.execute_fetchall(_QUOTES_SQL.format(seen=seen))
     return Material(
         latest=tuple(latest),
         ingest_times=tuple(row[0] for row in times),
@@ -334,13 +353,13 @@ async def _opening(conn: aiosqlite.Connection, row: sqlite3.Row) -> ArticleOpeni
     )
 
 
-async def _actors(conn: aiosqlite.Connection) -> tuple[ActorItem, ...]:
+async def _actors(conn: aiosqlite.Connection, seen: str) -> tuple[ActorItem, ...]:
     """Every actor the articles mention, with a role only where an article states (and so cites) it."""
     roles: dict[int, sqlite3.Row] = {}
-    for row in await conn.execute_fetchall(_ROLES_SQL):
+    for row in await conn.execute_fetchall(_ROLES_SQL.format(seen=seen)):
         roles.setdefault(row["actor_id"], row)
     actors = []
-    for row in await conn.execute_fetchall(_ACTORS_SQL):
+    for row in await conn.execute_fetchall(_ACTORS_SQL.format(seen=seen)):
         role = roles.get(row["id"])
         actors.append(
             ActorItem(

@@ -30,6 +30,8 @@ class DocumentInfo:
     url: str | None
     paragraphs: int
     ingested_at: str
+    library: int = 0  # 0: the operator's library; else the server (guild id) that added it
+    added_by: int | None = None  # the Discord user who added it from Discord
 
 
 @dataclass(frozen=True)

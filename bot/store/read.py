@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -40,7 +41,7 @@ from bot.store.models import (
 )
 from bot.store.names import normalize_name
 from bot.store.query import Term, fts_match, parse_terms
-from bot.store.schema import BUSY_TIMEOUT_MS, StoreError, connect
+from bot.store.schema import BUSY_TIMEOUT_MS, StoreError, connect, visible
 from bot.store.write import SET_META_SQL
 
 _SNIPPET_TOKENS = 64  # FTS5 allows at most 64; the cog cuts the snippet to its length limit
@@ -65,6 +66,13 @@ LEFT JOIN actors a ON a.id = q.speaker_id"""
 _QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence, q.id"
 
 
+PROFILE_CACHE_SIZE = 256  # profiles kept between ingests (one per server and actor looked up)
+
+
+def _libraries(guild: int | None) -> tuple[int, ...]:
+    return (0, int(guild)) if guild else (0,)
+
+
 def _citation(row: sqlite3.Row, sentence: str = "sentence") -> Citation:
     return Citation(row["key"], row["title"], row["paragraph"], row[sentence])
 
@@ -87,11 +95,13 @@ class Store:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
-        self._exact: dict[str, str] = {}  # folded name or alias → canonical name
+        # Per library: folded canonical name → canonical name, and folded alias → canonical name.
+        self._names: dict[int, dict[str, str]] = {}
+        self._aliases: dict[int, dict[str, str]] = {}
         self._data_version = -1
         self.generation = 0  # goes up each time refresh sees a commit, so caches over the store know
         # Profiles only change when an ingest commits (which refresh notices), so each is built once.
-        self._profiles: dict[str, ActorProfile] = {}
+        self._profiles: OrderedDict[tuple[int, str], ActorProfile] = OrderedDict()
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -139,19 +149,35 @@ class Store:
         return True
 
     async def _load_names(self) -> None:
+        """Which names each library knows: an actor's name where a document of it names the actor, an
+        alias where a document of it gives the alias."""
         rows = await self._all(
-            """SELECT a.name AS actor, a.name FROM actors a
-               UNION ALL SELECT a.name, al.alias FROM actor_aliases al JOIN actors a ON a.id = al.actor_id"""
+            """SELECT DISTINCT a.name AS actor, a.name, d.library, 0 AS alias
+               FROM actors a JOIN actor_documents ad ON ad.actor_id = a.id
+               JOIN documents d ON d.id = ad.document_id
+               UNION ALL
+               SELECT DISTINCT a.name, al.alias, d.library, 1
+               FROM actor_aliases al JOIN actors a ON a.id = al.actor_id
+               JOIN actor_alias_sources src ON src.alias_id = al.id
+               JOIN documents d ON d.id = src.document_id"""
         )
-        exact: dict[str, str] = {}
+        names: dict[int, dict[str, str]] = {}
+        aliases: dict[int, dict[str, str]] = {}
         for row in rows:
-            exact.setdefault(normalize_name(row["name"]), row["actor"])
-        self._exact = exact
+            table = aliases if row["alias"] else names
+            table.setdefault(row["library"], {}).setdefault(normalize_name(row["name"]), row["actor"])
+        self._names, self._aliases = names, aliases
 
-    def _canonical(self, name: str) -> str | None:
-        """The actor whose name or alias is ``name`` (case, accents and "the" folded); no guessing here:
-        :mod:`bot.resolve` turns what users type into canonical names."""
-        return self._exact.get(normalize_name(name))
+    def _canonical(self, name: str, guild: int | None = None) -> str | None:
+        """The actor this server can see whose name or alias is ``name`` (case, accents and "the" folded);
+        no guessing here: :mod:`bot.resolve` turns what users type into canonical names."""
+        key = normalize_name(name)
+        for table in (self._names, self._aliases):
+            for library in _libraries(guild):
+                found = table.get(library, {}).get(key)
+                if found is not None:
+                    return found
+        return None
 
     @asynccontextmanager
     async def _snapshot(self) -> AsyncIterator[None]:
@@ -181,21 +207,24 @@ class Store:
 
     # -- documents -------------------------------------------------------------------------------------------
 
-    async def stats(self) -> StoreStats:
+    async def stats(self, *, guild: int | None = None) -> StoreStats:
+        """Counts and articles this server sees."""
         async with self._snapshot():
-            counts = (await self._all(report.TABLE_COUNTS_SQL))[0]
-            documents = await self._all(report.DOCUMENT_STATS_SQL)
+            counts = (await self._all(report.table_counts_sql(guild or 0)))[0]
+            documents = await self._all(report.document_stats_sql(guild or 0))
             version = (await self._all("PRAGMA user_version"))[0][0]
             meta = await self._all(report.STATS_META_SQL)
         return report.build_stats(tuple(counts), (tuple(row) for row in documents), version, meta)
 
-    async def documents(self) -> list[DocumentInfo]:
-        """Every document, newest publication first."""
+    async def documents(self, *, guild: int | None = None, library: int | None = None) -> list[DocumentInfo]:
+        """Every document this server sees (or of one library only), newest publication first."""
+        where = visible(guild) if library is None else f"d.library = {int(library)}"
         async with self._snapshot():
             rows = await self._all(
-                """SELECT d.key, d.title, d.author, d.published, d.source, d.url, d.ingested_at,
-                          (SELECT count(*) FROM paragraphs WHERE document_id = d.id) AS paragraphs
-                   FROM documents d ORDER BY d.published DESC NULLS LAST, d.key"""
+                f"""SELECT d.key, d.title, d.author, d.published, d.source, d.url, d.ingested_at,
+                          (SELECT count(*) FROM paragraphs WHERE document_id = d.id) AS paragraphs,
+                          d.library, d.added_by
+                   FROM documents d WHERE {where} ORDER BY d.published DESC NULLS LAST, d.key"""
             )
         return [
             DocumentInfo(
@@ -207,15 +236,18 @@ class Store:
                 r["url"],
                 r["paragraphs"],
                 r["ingested_at"],
+                r["library"],
+                r["added_by"],
             )
             for r in rows
         ]
 
-    async def paragraph(self, document: str, number: int) -> Paragraph | None:
+    async def paragraph(self, document: str, number: int, *, guild: int | None = None) -> Paragraph | None:
         """Paragraph ``number`` (1-based) of the document with this key or title (case-insensitive)."""
         async with self._snapshot():
             rows = await self._all(
-                "SELECT id, key, coalesce(title, key) AS title FROM documents ORDER BY key"
+                "SELECT d.id, d.key, coalesce(d.title, d.key) AS title FROM documents d"
+                f" WHERE {visible(guild)} ORDER BY d.key"
             )
             wanted = normalize_name(document)
             match = next((r for r in rows if r["key"] == document), None) or next(
@@ -234,17 +266,28 @@ class Store:
 
     # -- actors ----------------------------------------------------------------------------------------------
 
-    async def actor_records(self) -> list[ActorRecord]:
-        """Every actor with its aliases, roles and mention count: what :mod:`bot.resolve` indexes."""
+    async def actor_records(self, *, guild: int | None = None) -> list[ActorRecord]:
+        """Every actor this server sees with the aliases, roles and mention count its libraries give:
+        what :mod:`bot.resolve` indexes."""
+        seen = visible(guild)
         async with self._snapshot():
             actors = await self._all(
-                """SELECT a.id, a.name, a.kind, a.role,
-                          (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS weight
-                   FROM actors a ORDER BY a.id"""
+                f"""SELECT a.id, a.name, a.kind, NULL AS role,
+                          (SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document_id
+                           WHERE m.actor_id = a.id AND {seen}) AS weight
+                   FROM actors a WHERE a.id IN (SELECT ad.actor_id FROM actor_documents ad
+                                                JOIN documents d ON d.id = ad.document_id WHERE {seen})
+                   ORDER BY a.id"""
             )
-            aliases = await self._all("SELECT actor_id, alias FROM actor_aliases ORDER BY id")
+            aliases = await self._all(
+                f"""SELECT DISTINCT al.actor_id, al.alias, al.id FROM actor_aliases al
+                   JOIN actor_alias_sources src ON src.alias_id = al.id
+                   JOIN documents d ON d.id = src.document_id WHERE {seen} ORDER BY al.id"""
+            )
             roles = await self._all(
-                "SELECT actor_id, role FROM actor_documents WHERE role IS NOT NULL ORDER BY document_id"
+                f"""SELECT ad.actor_id, ad.role FROM actor_documents ad
+                   JOIN documents d ON d.id = ad.document_id WHERE ad.role IS NOT NULL AND {seen}
+                   ORDER BY d.published DESC NULLS LAST, d.key"""
             )
         names: dict[int, list[str]] = {}
         for row in aliases:
@@ -263,42 +306,58 @@ class Store:
             for r in actors
         ]
 
-    async def actors(self, kind: ActorKind | None = None) -> list[ActorSummary]:
-        """All actors (or those of one kind), most mentioned first."""
+    async def actors(self, kind: ActorKind | None = None, *, guild: int | None = None) -> list[ActorSummary]:
+        """All actors this server sees (or those of one kind), most mentioned first."""
+        seen = visible(guild)
         async with self._snapshot():
             rows = await self._all(
-                """SELECT a.name, a.kind, a.role,
-                          (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS mentions,
-                          (SELECT count(*) FROM actor_documents WHERE actor_id = a.id) AS documents
-                   FROM actors a WHERE ?1 IS NULL OR a.kind = ?1 ORDER BY mentions DESC, a.name""",
+                f"""SELECT a.name, a.kind,
+                          (SELECT ad.role FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+                           WHERE ad.actor_id = a.id AND ad.role IS NOT NULL AND {seen}
+                           ORDER BY d.published DESC NULLS LAST, d.key LIMIT 1) AS role,
+                          (SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document_id
+                           WHERE m.actor_id = a.id AND {seen}) AS mentions,
+                          count(*) AS documents
+                   FROM actors a JOIN actor_documents ad ON ad.actor_id = a.id
+                   JOIN documents d ON d.id = ad.document_id
+                   WHERE (?1 IS NULL OR a.kind = ?1) AND {seen}
+                   GROUP BY a.id ORDER BY mentions DESC, a.name""",
                 (kind,),
             )
         return [ActorSummary(r["name"], r["kind"], r["role"], r["mentions"], r["documents"]) for r in rows]
 
-    async def actor(self, name: str) -> ActorProfile | None:
-        """The full cited profile of the actor named (or aliased) ``name``; None if there is no such actor."""
-        canonical = self._canonical(name)
+    async def actor(self, name: str, *, guild: int | None = None) -> ActorProfile | None:
+        """The cited profile of the actor named (or aliased) ``name``, from what this server sees; None if
+        it sees no such actor."""
+        canonical = self._canonical(name, guild)
         if canonical is None:
             return None
-        if canonical in self._profiles:
-            return self._profiles[canonical]
+        cache_key = (int(guild or 0), canonical)
+        if cache_key in self._profiles:
+            self._profiles.move_to_end(cache_key)
+            return self._profiles[cache_key]
+        seen = visible(guild)
         async with self._snapshot():
             found = await self._all("SELECT id, name, kind FROM actors WHERE name = ?", (canonical,))
             if not found:
                 return None
             actor_id = found[0]["id"]
-            roles = await self._roles(actor_id)
+            roles = await self._roles(actor_id, guild)
             aliases = [
                 r["alias"]
                 for r in await self._all(
-                    "SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias", (actor_id,)
+                    f"""SELECT DISTINCT al.alias FROM actor_aliases al
+                        JOIN actor_alias_sources src ON src.alias_id = al.id
+                        JOIN documents d ON d.id = src.document_id
+                        WHERE al.actor_id = ? AND {seen} ORDER BY al.alias""",
+                    (actor_id,),
                 )
             ]
-            relations = await self._relations(actor_id)
-            events = await self._events(" WHERE " + _TAKES_PART.format(actor="?1"), (actor_id,))
-            quotes = await self._quotes(" WHERE q.speaker_id = ?", (actor_id,))
-            documents = await self._actor_documents(actor_id)
-        profile = self._profiles[canonical] = ActorProfile(
+            relations = await self._relations(actor_id, guild)
+            events = await self._events(f" WHERE {seen} AND " + _TAKES_PART.format(actor="?1"), (actor_id,))
+            quotes = await self._quotes(f" WHERE {seen} AND q.speaker_id = ?", (actor_id,))
+            documents = await self._actor_documents(actor_id, guild)
+        profile = ActorProfile(
             name=found[0]["name"],
             kind=found[0]["kind"],
             roles=roles,
@@ -309,29 +368,34 @@ class Store:
             mentions=sum(d.mentions for d in documents),
             documents=documents,
         )
+        self._profiles[cache_key] = profile
+        while len(self._profiles) > PROFILE_CACHE_SIZE:
+            self._profiles.popitem(last=False)
         return profile
 
-    async def _roles(self, actor_id: int) -> tuple[RoleFact, ...]:
+    async def _roles(self, actor_id: int, guild: int | None) -> tuple[RoleFact, ...]:
         rows = await self._all(
-            """SELECT ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_paragraph AS paragraph,
+            f"""SELECT ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_paragraph AS paragraph,
                       ad.role_sentence AS sentence
                FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
-               WHERE ad.actor_id = ? AND ad.role IS NOT NULL ORDER BY d.published DESC NULLS LAST, d.key""",
+               WHERE ad.actor_id = ? AND ad.role IS NOT NULL AND {visible(guild)}
+               ORDER BY d.published DESC NULLS LAST, d.key""",
             (actor_id,),
         )
         return tuple(RoleFact(r["role"], _citation(r) if r["paragraph"] is not None else None) for r in rows)
 
-    async def _relations(self, actor_id: int) -> tuple[RelationGroup, ...]:
+    async def _relations(self, actor_id: int, guild: int | None) -> tuple[RelationGroup, ...]:
         """Links in both directions, grouped by (type, direction); ally_of reads the same both ways."""
+        seen = visible(guild)
         rows = await self._all(
-            """SELECT r.type, 'out' AS direction, o.name, d.key, coalesce(d.title, d.key) AS title,
+            f"""SELECT r.type, 'out' AS direction, o.name, d.key, coalesce(d.title, d.key) AS title,
                       r.paragraph, r.sentence
                FROM relations r JOIN actors o ON o.id = r.target_id JOIN documents d ON d.id = r.document_id
-               WHERE r.actor_id = ?1
+               WHERE r.actor_id = ?1 AND {seen}
                UNION ALL
                SELECT r.type, 'in', o.name, d.key, coalesce(d.title, d.key), r.paragraph, r.sentence
                FROM relations r JOIN actors o ON o.id = r.actor_id JOIN documents d ON d.id = r.document_id
-               WHERE r.target_id = ?1
+               WHERE r.target_id = ?1 AND {seen}
                ORDER BY 1, 2 DESC, 3, 4, 6, 7""",
             (actor_id,),
         )
@@ -352,11 +416,12 @@ class Store:
             for (kind, direction), others in groups.items()
         )
 
-    async def _actor_documents(self, actor_id: int) -> tuple[ActorDocument, ...]:
+    async def _actor_documents(self, actor_id: int, guild: int | None) -> tuple[ActorDocument, ...]:
         rows = await self._all(
-            """SELECT d.key, coalesce(d.title, d.key) AS title, m.paragraph, count(*) AS mentions
+            f"""SELECT d.key, coalesce(d.title, d.key) AS title, m.paragraph, count(*) AS mentions
                FROM mentions m JOIN documents d ON d.id = m.document_id
-               WHERE m.actor_id = ? GROUP BY d.id, m.paragraph ORDER BY d.key, m.paragraph""",
+               WHERE m.actor_id = ? AND {visible(guild)}
+               GROUP BY d.id, m.paragraph ORDER BY d.key, m.paragraph""",
             (actor_id,),
         )
         by_document: dict[tuple[str, str], list[sqlite3.Row]] = {}
@@ -377,34 +442,44 @@ class Store:
         on: PartialDate | None = None,
         limit: int = 10,
         offset: int = 0,
+        *,
+        guild: int | None = None,
     ) -> TimelinePage:
         """Events in date order. An event counts when its span overlaps the asked span: a month-precision
         event falls within a range that overlaps its month. ``on`` narrows to one day, month or year."""
         limit, offset = max(0, limit), max(0, offset)
         first = max((d.first_day().isoformat() for d in (start, on) if d), default=None)
         last = min((d.last_day().isoformat() for d in (end, on) if d), default=None)
-        where = " WHERE (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
+        where = (
+            f" WHERE {visible(guild)}"
+            " AND (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
+        )
         params: list[Any] = [first, last]
         if actor is not None:
-            canonical = self._canonical(actor)
+            canonical = self._canonical(actor, guild)
             if canonical is None:
                 return TimelinePage((), 0, offset, limit)
             where += " AND " + _TAKES_PART.format(actor="(SELECT id FROM actors WHERE name = ?3)")
             params.append(canonical)
         async with self._snapshot():
-            total = (await self._all("SELECT count(*) FROM events e" + where, params))[0][0]
+            total = (
+                await self._all(
+                    "SELECT count(*) FROM events e JOIN documents d ON d.id = e.document_id" + where, params
+                )
+            )[0][0]
             events = await self._events(where, params, limit, offset)
         return TimelinePage(tuple(events), total, offset, limit)
 
-    async def event_years(self, month: int, day: int | None = None) -> list[int]:
+    async def event_years(self, month: int, day: int | None = None, *, guild: int | None = None) -> list[int]:
         """Years with an event on that day (or in that month) dated at least to the month: where the
         articles are, for a date typed without a year."""
         first = f"{month:02d}-{day or 1:02d}"
         last = f"{month:02d}-{day or 31:02d}"
         async with self._snapshot():
             rows = await self._all(
-                """SELECT DISTINCT CAST(substr(date_first, 1, 4) AS INTEGER) AS year FROM events
-                   WHERE substr(date_first, 1, 4) = substr(date_last, 1, 4)
+                f"""SELECT DISTINCT CAST(substr(date_first, 1, 4) AS INTEGER) AS year
+                   FROM events e JOIN documents d ON d.id = e.document_id
+                   WHERE {visible(guild)} AND substr(date_first, 1, 4) = substr(date_last, 1, 4)
                      AND julianday(date_last) - julianday(date_first) < 31
                      AND substr(date_first, 6, 5) <= ? AND substr(date_last, 6, 5) >= ?
                    ORDER BY year""",
@@ -440,14 +515,19 @@ class Store:
         ]
 
     async def quotes(
-        self, speaker: str | None = None, topic: str | Sequence[Term] | None = None, limit: int = 25
+        self,
+        speaker: str | None = None,
+        topic: str | Sequence[Term] | None = None,
+        limit: int = 25,
+        *,
+        guild: int | None = None,
     ) -> list[QuoteFact]:
         """Quotes in date order, optionally by one speaker (name or alias) and/or about a topic: every
         term (word forms count) in the whole quote or in its sentence."""
-        where: list[str] = []
+        where: list[str] = [visible(guild)]
         params: list[Any] = []
         if speaker is not None:
-            canonical = self._canonical(speaker)
+            canonical = self._canonical(speaker, guild)
             if canonical is None:
                 return []
             where.append("a.name = ?")
@@ -461,18 +541,19 @@ class Store:
                 " OR s.id IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?))"
             )
             params += [query, query]
-        clause = " WHERE " + " AND ".join(where) if where else ""
+        clause = " WHERE " + " AND ".join(where)
         async with self._snapshot():
             return await self._quotes(clause, params, limit)
 
-    async def random_quote(self, rng: random.Random) -> QuoteFact | None:
-        """A quote chosen with ``rng`` (so tests and replays can seed it); None on an empty store."""
+    async def random_quote(self, rng: random.Random, *, guild: int | None = None) -> QuoteFact | None:
+        """A quote this server sees, chosen with ``rng`` (so tests and replays can seed it); None if none."""
+        seen = f"FROM quotes q JOIN documents d ON d.id = q.document_id WHERE {visible(guild)}"
         async with self._snapshot():
-            count = (await self._all("SELECT count(*) FROM quotes"))[0][0]
+            count = (await self._all(f"SELECT count(*) {seen}"))[0][0]
             if not count:
                 return None
             chosen = await self._all(
-                "SELECT id FROM quotes ORDER BY id LIMIT 1 OFFSET ?", (rng.randrange(count),)
+                f"SELECT q.id {seen} ORDER BY q.id LIMIT 1 OFFSET ?", (rng.randrange(count),)
             )
             found = await self._quotes(" WHERE q.id = ?", (chosen[0]["id"],))
         return found[0]
@@ -489,7 +570,12 @@ class Store:
     # -- full text -------------------------------------------------------------------------------------------
 
     async def search(
-        self, text: str | Sequence[Term], limit: int = 10, *, marks: tuple[str, str] = ("**", "**")
+        self,
+        text: str | Sequence[Term],
+        limit: int = 10,
+        *,
+        marks: tuple[str, str] = ("**", "**"),
+        guild: int | None = None,
     ) -> list[SearchHit]:
         """Sentences matching every term (any of them if none match all), best first, with the matched
         words wrapped in ``marks``. Word forms match ("strike" finds "strikes"). Any text is safe: it is
@@ -498,20 +584,22 @@ class Store:
         every_term = fts_match(terms)
         if every_term is None or limit <= 0:
             return []
-        hits = await self._search(every_term, limit, marks)
+        hits = await self._search(every_term, limit, marks, guild)
         any_term = fts_match(terms, any_term=True)
         if not hits and any_term and any_term != every_term:
-            hits = await self._search(any_term, limit, marks)
+            hits = await self._search(any_term, limit, marks, guild)
         return hits
 
-    async def _search(self, query: str, limit: int, marks: tuple[str, str]) -> list[SearchHit]:
+    async def _search(
+        self, query: str, limit: int, marks: tuple[str, str], guild: int | None
+    ) -> list[SearchHit]:
         async with self._snapshot():
             rows = await self._all(
-                """SELECT snippet(sentences_fts, 0, ?, ?, '…', ?) AS snippet, s.text, d.key,
+                f"""SELECT snippet(sentences_fts, 0, ?, ?, '…', ?) AS snippet, s.text, d.key,
                           coalesce(d.title, d.key) AS title, s.paragraph, s.position
                    FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid
                    JOIN documents d ON d.id = s.document_id
-                   WHERE sentences_fts MATCH ? ORDER BY rank, s.id LIMIT ?""",
+                   WHERE sentences_fts MATCH ? AND {visible(guild)} ORDER BY rank, s.id LIMIT ?""",
                 (marks[0], marks[1], _SNIPPET_TOKENS, query, limit),
             )
         return [SearchHit(_citation(r, "position"), r["snippet"], r["text"]) for r in rows]

@@ -9,9 +9,65 @@ from pathlib import Path
 from typing import Any
 
 from bot.store.models import DocumentStats, StoreStats
-from bot.store.schema import TABLES, connect
+from bot.store.schema import TABLES, connect, visible
 
-TABLE_COUNTS_SQL = "SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in TABLES)
+# Rows per table that hang off one document, for counting what one server sees.
+_BY_DOCUMENT = frozenset(
+    (
+        "paragraphs",
+        "sentences",
+        "actor_documents",
+        "mentions",
+        "relations",
+        "events",
+        "quotes",
+        "document_texts",
+    )
+)
+
+
+def _scoped(library: int | None) -> str:
+    """``None``: the whole store; a guild id: what that server sees (the operator's library and its own)."""
+    return "1" if library is None else visible(library)
+
+
+def table_counts_sql(library: int | None = None) -> str:
+    """One row: the rows per table in :data:`TABLES`, counting only what ``library`` sees."""
+    if library is None:
+        return "SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in TABLES)
+    seen = _scoped(library)
+    counts = []
+    for table in TABLES:
+        if table == "documents":
+            counts.append(f"(SELECT count(*) FROM documents d WHERE {seen})")
+        elif table in _BY_DOCUMENT:
+            counts.append(
+                f"(SELECT count(*) FROM {table} t JOIN documents d ON d.id = t.document_id WHERE {seen})"
+            )
+        elif table == "actors":
+            counts.append(
+                "(SELECT count(DISTINCT ad.actor_id) FROM actor_documents ad"
+                f" JOIN documents d ON d.id = ad.document_id WHERE {seen})"
+            )
+        elif table in ("actor_aliases", "actor_alias_sources"):
+            counts.append(
+                "(SELECT count(DISTINCT src.alias_id) FROM actor_alias_sources src"
+                f" JOIN documents d ON d.id = src.document_id WHERE {seen})"
+            )
+        elif table == "event_actors":
+            counts.append(
+                "(SELECT count(*) FROM event_actors ea JOIN events e ON e.id = ea.event_id"
+                f" JOIN documents d ON d.id = e.document_id WHERE {seen})"
+            )
+        else:
+            counts.append(f"(SELECT count(*) FROM {table})")
+    return "SELECT " + ", ".join(counts)
+
+
+def document_stats_sql(library: int | None = None) -> str:
+    return DOCUMENT_STATS_SQL.replace("FROM documents d", f"FROM documents d WHERE {_scoped(library)}")
+
+
 DOCUMENT_STATS_SQL = """
 SELECT d.key, d.title,
        (SELECT count(*) FROM paragraphs WHERE document_id = d.id),
@@ -42,12 +98,13 @@ def build_stats(
     )
 
 
-def store_stats(path: Path) -> StoreStats:
+def store_stats(path: Path, library: int | None = None) -> StoreStats:
+    """The whole store's counts, or (with a guild id) what that server sees."""
     conn = connect(path, create=False)
     try:
         return build_stats(
-            conn.execute(TABLE_COUNTS_SQL).fetchone(),
-            conn.execute(DOCUMENT_STATS_SQL).fetchall(),
+            conn.execute(table_counts_sql(library)).fetchone(),
+            conn.execute(document_stats_sql(library)).fetchall(),
             int(conn.execute("PRAGMA user_version").fetchone()[0]),
             conn.execute(STATS_META_SQL).fetchall(),
         )

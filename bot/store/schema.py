@@ -220,7 +220,34 @@ _V4_WORD_FORMS: tuple[str, ...] = (
     *_reindex("quotes_fts", _STEMMING_TOKENIZER),
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1_CORE, _V2_QUOTE_INDEX, _V3_SERVER_SETTINGS, _V4_WORD_FORMS)
+# Version 5: libraries. A document belongs to the operator's library (0, visible in every server) or to one
+# server's (its guild id, visible only there). A server's articles keep their text here, since no file on
+# the host holds it, so a new extractor can read them again. Existing documents become the operator's.
+_V5_LIBRARIES: tuple[str, ...] = (
+    "ALTER TABLE documents ADD COLUMN library INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE documents ADD COLUMN added_by INTEGER",  # the Discord user who added it, if one did
+    "ALTER TABLE documents ADD COLUMN url_key TEXT",  # the normalised URL, for "already there"
+    "CREATE INDEX documents_library ON documents (library, published)",
+    "CREATE INDEX documents_library_hash ON documents (library, content_hash)",
+    "CREATE INDEX documents_library_url ON documents (library, url_key)",
+    """CREATE TABLE document_texts (
+    document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+)""",
+    # Servers the bot was removed from: their library and settings go 30 days later unless it comes back.
+    """CREATE TABLE guild_departures (
+    guild_id INTEGER PRIMARY KEY,
+    left_at TEXT NOT NULL
+)""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _V1_CORE,
+    _V2_QUOTE_INDEX,
+    _V3_SERVER_SETTINGS,
+    _V4_WORD_FORMS,
+    _V5_LIBRARIES,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 # Every table holding data, parents first (stats and health checks walk this list).
@@ -237,8 +264,15 @@ TABLES = (
     "events",
     "event_actors",
     "quotes",
+    "document_texts",
     "meta",
 )
+
+
+def visible(guild: int | None, alias: str = "d") -> str:
+    """SQL: the document ``alias`` is in a library this server sees, the operator's (0) or its own; outside
+    a server, the operator's only. The id is an int, never user text."""
+    return f"{alias}.library IN (0, {int(guild or 0)})"
 
 
 def check_store_file(path: Path) -> None:

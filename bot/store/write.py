@@ -33,6 +33,20 @@ class Fingerprint:
     path: str | None
 
 
+OPERATOR_LIBRARY = 0  # the host's articles, visible in every server; a server's library is its guild id
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a document comes from: the operator's library, or a server's (with who added it and its
+    text, kept because no file on the host holds it)."""
+
+    library: int = OPERATOR_LIBRARY
+    added_by: int | None = None
+    text: str | None = None
+    url_key: str | None = None  # the normalised URL, to refuse the same page twice
+
+
 @dataclass(frozen=True)
 class DocumentCounts:
     actors: int
@@ -40,8 +54,10 @@ class DocumentCounts:
     quotes: int
 
 
-def fingerprints(conn: sqlite3.Connection) -> dict[str, Fingerprint]:
-    rows = conn.execute("SELECT key, content_hash, extractor_version, path FROM documents")
+def fingerprints(conn: sqlite3.Connection, library: int = OPERATOR_LIBRARY) -> dict[str, Fingerprint]:
+    rows = conn.execute(
+        "SELECT key, content_hash, extractor_version, path FROM documents WHERE library = ?", (library,)
+    )
     return {key: Fingerprint(content_hash, version, path) for key, content_hash, version, path in rows}
 
 
@@ -75,15 +91,19 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def write_extraction(
-    conn: sqlite3.Connection, extraction: Extraction, extractor_version: str, ingested_at: str
+    conn: sqlite3.Connection,
+    extraction: Extraction,
+    extractor_version: str,
+    ingested_at: str,
+    origin: Origin = Origin(),
 ) -> DocumentCounts:
     """Replace the document's rows with this extraction. Raises ``sqlite3.IntegrityError`` when the
     extraction cites a paragraph or sentence the document does not have."""
     document = extraction.document
     delete_document(conn, document.key)
-    document_id = _insert_document(conn, extraction, extractor_version, ingested_at)
+    document_id = _insert_document(conn, extraction, extractor_version, ingested_at, origin)
     sentences = {(s.paragraph, s.index): s.text for s in extraction.sentences}
-    actors = _DocumentActors(conn, document_id)
+    actors = _DocumentActors(conn, document_id, origin.library)
     for actor in extraction.actors:
         actors.add(actor, _role_position(actor, sentences))
     for actor in extraction.actors:
@@ -133,13 +153,16 @@ def finish_run(
         set_meta(conn, key, value)
 
 
-def _insert_document(conn: sqlite3.Connection, extraction: Extraction, version: str, ingested_at: str) -> int:
+def _insert_document(
+    conn: sqlite3.Connection, extraction: Extraction, version: str, ingested_at: str, origin: Origin
+) -> int:
     document = extraction.document
     published = document.published
     cursor = conn.execute(
         """INSERT INTO documents (key, title, author, published, published_precision, source, url,
-                                  content_hash, extractor_version, path, ingested_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                  content_hash, extractor_version, path, ingested_at, library, added_by,
+                                  url_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             document.key,
             document.title,
@@ -152,9 +175,16 @@ def _insert_document(conn: sqlite3.Connection, extraction: Extraction, version: 
             version,
             document.path,
             ingested_at,
+            origin.library,
+            origin.added_by,
+            origin.url_key,
         ),
     )
     document_id = int(cursor.lastrowid or 0)
+    if origin.text is not None:
+        conn.execute(
+            "INSERT INTO document_texts (document_id, text) VALUES (?, ?)", (document_id, origin.text)
+        )
     conn.executemany(
         "INSERT INTO paragraphs (document_id, number, text) VALUES (?, ?, ?)",
         [(document_id, number, text) for number, text in enumerate(document.paragraphs, start=1)],
@@ -179,11 +209,16 @@ def _role_position(actor: Actor, sentences: dict[tuple[int, int], str]) -> tuple
 
 
 class _DocumentActors:
-    """Maps the names one extraction uses to stored actor ids, creating and linking actors as needed."""
+    """Maps the names one extraction uses to stored actor ids, creating and linking actors as needed.
 
-    def __init__(self, conn: sqlite3.Connection, document_id: int) -> None:
+    An actor is one identity across libraries (found by its canonical name), but an alias only links a
+    name to an actor when a document of the operator's library or of this document's own library gives
+    it: another server's articles never decide who a name is here."""
+
+    def __init__(self, conn: sqlite3.Connection, document_id: int, library: int) -> None:
         self._conn = conn
         self._document_id = document_id
+        self._library = library
         self._local: dict[str, int] = {}
 
     def add(self, actor: Actor, role_at: tuple[int, int] | None) -> int:
@@ -219,13 +254,20 @@ class _DocumentActors:
         return self.add(Actor(name=name, kind="other"), None)
 
     def _find(self, keys: list[str]) -> int | None:
-        for table, column in (("actors", "id"), ("actor_aliases", "actor_id")):
-            for key in keys:
-                row = self._conn.execute(
-                    f"SELECT {column} FROM {table} WHERE normalized = ?", (key,)
-                ).fetchone()
-                if row:
-                    return int(row[0])
+        for key in keys:
+            row = self._conn.execute("SELECT id FROM actors WHERE normalized = ?", (key,)).fetchone()
+            if row:
+                return int(row[0])
+        for key in keys:
+            row = self._conn.execute(
+                """SELECT al.actor_id FROM actor_aliases al
+                   JOIN actor_alias_sources src ON src.alias_id = al.id
+                   JOIN documents d ON d.id = src.document_id
+                   WHERE al.normalized = ? AND d.library IN (0, ?) LIMIT 1""",
+                (key, self._library),
+            ).fetchone()
+            if row:
+                return int(row[0])
         return None
 
     def _create(self, name: str, kind: str) -> int:

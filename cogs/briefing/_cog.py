@@ -163,7 +163,8 @@ class Briefing(
         shown = await shown_items(self.bot.store, [guild_id])
         since = schedule.last_briefing_at if schedule else None
         state = ServerState(guild_id, local_date(self.bot.clock(), zone), since, shown[guild_id])
-        embed = briefing_embed(compose(await load_material(self.bot.store, MAX_ARTICLES), state))
+        material = await load_material(self.bot.store, MAX_ARTICLES, guild_id)
+        embed = briefing_embed(compose(material, state))
         note = "Preview: only you can see this, and it changes nothing."
         if schedule is None:
             note += " Dates are in UTC until `/briefing setup` sets your time zone."

@@ -31,6 +31,7 @@ from bot.store.briefings import (
     claim,
     enabled_schedules,
     finish,
+    guilds_with_libraries,
     load_material,
     shown_items,
 )
@@ -138,14 +139,21 @@ class Poster:
         cancelled tick) is released."""
         outcomes: dict[int, Outcome] = {}
         try:
-            material = await load_material(self.bot.store, MAX_ARTICLES)
-            shown = await shown_items(self.bot.store, [job.claim.guild_id for job in jobs])
+            guild_ids = [job.claim.guild_id for job in jobs]
+            shown = await shown_items(self.bot.store, guild_ids)
+            # Servers without articles of their own share one read of the operator's material.
+            own = await guilds_with_libraries(self.bot.store, guild_ids)
+            materials = {0: await load_material(self.bot.store, MAX_ARTICLES)}
+            for guild_id in sorted(own):
+                materials[guild_id] = await load_material(self.bot.store, MAX_ARTICLES, guild_id)
 
             slots = asyncio.Semaphore(SEND_CONCURRENCY)
 
             async def attempt(job: Job) -> None:
+                guild_id = job.claim.guild_id
+                material = materials[guild_id if guild_id in own else 0]
                 async with slots:
-                    outcomes[job.claim.guild_id] = await self._send(job, material, shown[job.claim.guild_id])
+                    outcomes[guild_id] = await self._send(job, material, shown[guild_id])
 
             results = await asyncio.gather(*(attempt(job) for job in jobs), return_exceptions=True)
             for job, result in zip(jobs, results, strict=True):

@@ -88,8 +88,9 @@ class Lookup(commands.Cog):
     # -- the message menu ------------------------------------------------------------------------------------
 
     async def look_up_actors(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        resolver = await self._resolver()
-        content, embeds = await self._answer(find_actors(resolver, message_text(message)))
+        guild = interaction.guild_id
+        resolver = await self._resolver(guild)
+        content, embeds = await self._answer(find_actors(resolver, message_text(message)), guild)
         if content is None and not embeds:
             content = NONE_FOUND
         await interaction.response.send_message(
@@ -114,9 +115,10 @@ class Lookup(commands.Cog):
         if not subject:
             await self._reply(message, NO_SUBJECT)
             return
-        resolver = await self._resolver()
+        guild = message.guild.id if message.guild else None
+        resolver = await self._resolver(guild)
         actor = resolve_subject(resolver, subject)
-        content, embeds = await self._answer([actor] if actor else find_actors(resolver, subject))
+        content, embeds = await self._answer([actor] if actor else find_actors(resolver, subject), guild)
         if content is None and not embeds:
             content = unknown_answer(subject, resolver.rank(subject, SUGGESTIONS))
         await self._reply(message, content, embeds)
@@ -126,10 +128,10 @@ class Lookup(commands.Cog):
         subject = parse_question(message.content)
         if subject is None or not await self._lookup_enabled(guild_id):
             return
-        actor = resolve_subject(await self._resolver(), subject)
+        actor = resolve_subject(await self._resolver(guild_id), subject)
         if actor is None or not self.throttle.allow(message.channel.id):
             return
-        profile = await self.store.actor(actor)
+        profile = await self.store.actor(actor, guild=guild_id)
         if profile is not None:
             await self._reply(message, embeds=[short_profile(profile)])
 
@@ -146,13 +148,13 @@ class Lookup(commands.Cog):
         except discord.HTTPException as error:  # no permission to post here, or the channel is gone
             log.warning("could not answer in channel %s: %s", message.channel.id, error)
 
-    async def _resolver(self) -> ActorResolver:
+    async def _resolver(self, guild: int | None) -> ActorResolver:
         await self.store.refresh()  # messages do not pass the command tree's refresh
-        return await resolver_for(self.store)
+        return await resolver_for(self.store, guild)
 
-    async def _answer(self, names: list[str]) -> tuple[str | None, list[discord.Embed]]:
+    async def _answer(self, names: list[str], guild: int | None) -> tuple[str | None, list[discord.Embed]]:
         """Short profiles of the first few actors, the others by name; (None, []) for no actor."""
-        profiles = [await self.store.actor(name) for name in names[:MAX_PROFILES]]
+        profiles = [await self.store.actor(name, guild=guild) for name in names[:MAX_PROFILES]]
         found = [profile for profile in profiles if profile is not None]
         return profiles_answer(found, names[MAX_PROFILES:])
 

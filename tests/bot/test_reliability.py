@@ -48,7 +48,7 @@ async def test_a_rate_limited_response_is_retried_and_the_command_completes(stan
 async def test_an_exception_in_a_command_gets_an_apology_with_an_id_that_is_in_the_log(
     standin: StandIn, bot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ):
-    async def broken(name: str):
+    async def broken(name: str, **scope: object):
         raise RuntimeError("the disk is on fire")
 
     monkeypatch.setattr(bot.store, "actor", broken)
@@ -60,7 +60,7 @@ async def test_an_exception_in_a_command_gets_an_apology_with_an_id_that_is_in_t
 
 
 async def test_the_bot_goes_on_after_a_failed_command(standin: StandIn, bot, monkeypatch: pytest.MonkeyPatch):
-    async def broken(name: str):
+    async def broken(name: str, **scope: object):
         raise RuntimeError("once")
 
     with monkeypatch.context() as patch:
