@@ -10,13 +10,16 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
 from bot.discord_api import use_gateway_from_api
+from bot.library import Library
 from bot.store import Store
+from bot.web import FetchPolicy, open_session
 
 log = logging.getLogger("bot")
 
@@ -29,6 +32,7 @@ COGS = (
     "cogs.briefing",
     "cogs.help",
     "cogs.lookup",
+    "cogs.library",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 Clock = Callable[[], datetime]
@@ -117,12 +121,22 @@ class BriefingBot(commands.AutoShardedBot):
         self.cog_modules = cogs
         self.clock = clock
         self._store: Store | None = None
+        self._web: aiohttp.ClientSession | None = None
+        self.library = Library(settings.db_path, article_limit=settings.server_article_limit)
+        self.fetch_policy = FetchPolicy(allow_private=settings.allow_private_urls)
 
     @property
     def store(self) -> Store:
         if self._store is None:
             raise RuntimeError("the store is opened in setup_hook")
         return self._store
+
+    @property
+    def web(self) -> aiohttp.ClientSession:
+        """The session for fetching pages and feeds (not Discord's: its own limits and headers)."""
+        if self._web is None:
+            self._web = open_session(self.fetch_policy)
+        return self._web
 
     async def setup_hook(self) -> None:
         if self.settings.api_base_is_custom:
@@ -134,6 +148,10 @@ class BriefingBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         await super().close()
+        self.library.close()
+        if self._web is not None:
+            await self._web.close()
+            self._web = None
         if self._store is not None:
             await self._store.close()
             self._store = None

@@ -41,6 +41,15 @@ def _int_or_none(name: str, value: str | None) -> int | None:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from None
 
 
+def _positive(name: str, value: str | None, default: int) -> int:
+    number = _int_or_none(name, value)
+    if number is None:
+        return default
+    if number < 1:
+        raise ConfigError(f"{name} must be 1 or more, got {number}")
+    return number
+
+
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -65,6 +74,10 @@ class Settings:
     shard_ids: list[int] | None
     message_content: bool
     playground_timezone: str | None = None  # IANA name; None: the machine's local time zone
+    server_article_limit: int = 500  # articles a server may add to its own library
+    server_feed_limit: int = 20  # feeds a server may follow
+    feed_poll_minutes: int = 30
+    allow_private_urls: bool = False  # fetch from loopback/private addresses (tests, playground)
 
     @property
     def api_base_is_custom(self) -> bool:
@@ -117,6 +130,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
             ) from None
 
     return Settings(
+        server_article_limit=_positive("SERVER_ARTICLE_LIMIT", get("SERVER_ARTICLE_LIMIT"), 500),
+        server_feed_limit=_positive("SERVER_FEED_LIMIT", get("SERVER_FEED_LIMIT"), 20),
+        feed_poll_minutes=_positive("FEED_POLL_MINUTES", get("FEED_POLL_MINUTES"), 30),
+        allow_private_urls=_flag("ALLOW_PRIVATE_URLS", get("ALLOW_PRIVATE_URLS")),
         token=get("DISCORD_TOKEN"),
         api_base=api_base,
         db_path=Path(get("BRIEFING_DB", "data/briefing.db") or "data/briefing.db"),

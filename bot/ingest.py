@@ -143,18 +143,24 @@ def read_article(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise IngestError(path, f"unreadable ({error.strerror or error})") from None
+    try:
+        return decode_article(data)
+    except ValueError as error:
+        raise IngestError(path, str(error)) from None
+
+
+def decode_article(data: bytes) -> str:
+    """The bytes as article text, or ``ValueError`` saying in a few words why they cannot be one."""
     if not data.strip():
-        raise IngestError(path, "the file is empty")
+        raise ValueError("the file is empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError(path, "UTF-16 text; save it as UTF-8")
+        raise ValueError("UTF-16 text; save it as UTF-8")
     if b"\x00" in data:
-        raise IngestError(path, "binary file (contains NUL bytes), not an article")
+        raise ValueError("binary file (contains NUL bytes), not an article")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise IngestError(
-            path, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
+        raise ValueError(f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from None
 
 
 def ingest(

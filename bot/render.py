@@ -8,6 +8,7 @@ pager. Text from an article or a user is escaped, so it shows literally.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -16,6 +17,7 @@ from bot.store.models import (
     ActorDocument,
     ActorProfile,
     ActorSummary,
+    DocumentInfo,
     EventFact,
     QuoteFact,
     RelationGroup,
@@ -30,11 +32,15 @@ from bot.text import (
     FIELD_VALUE_LIMIT,
     FOOTER_LIMIT,
     cite,
+    escape,
     fitting,
     format_date,
     literal,
     truncate,
 )
+
+if TYPE_CHECKING:
+    from bot.library import Added
 
 KIND_NAMES: dict[ActorKind, tuple[str, str]] = {  # (one, many)
     "person": ("Person", "People"),
@@ -312,3 +318,62 @@ def date_span(start: PartialDate | None, end: PartialDate | None, on: PartialDat
     if end:
         parts.append(f"to {format_date(end)}")
     return " ".join(parts)
+
+
+# -- a server's library ---------------------------------------------------------------------------------
+
+LIBRARY_COLOUR = discord.Colour.dark_teal()
+ARTICLES_PER_PAGE = 10
+NEW_ACTORS_SHOWN = 15
+
+
+def added_embed(added: Added) -> discord.Embed:
+    """What the store learned from an article just added to a server's library."""
+    counts = added.counts
+    learned = " · ".join(
+        [plural(counts.actors, "actor"), plural(counts.events, "event"), plural(counts.quotes, "statement")]
+    )
+    published = f"Published {format_date(added.published)}" if added.published else "No publication date"
+    embed = _embed(
+        f"Added: {literal(added.title or added.key, 200)}",
+        f"{published}\nLearned {learned}.",
+        LIBRARY_COLOUR,
+        footer=f"{added.key} · only this server sees it · /article list",
+    )
+    if added.new_actors:
+        names = [escape(name) for name in added.new_actors]
+        shown = ", ".join(names[:NEW_ACTORS_SHOWN])
+        if len(names) > NEW_ACTORS_SHOWN:
+            shown += f" and {len(names) - NEW_ACTORS_SHOWN} more"
+        add_field(embed, f"New to this server ({len(names)})", shown)
+    if added.warnings:
+        add_field(embed, "Warnings", "\n".join(f"• {escape(w)}" for w in added.warnings))
+    return embed
+
+
+def library_line(document: DocumentInfo) -> str:
+    """ "**Title** — 11 Apr 2019 · Reuters" and, below, who added it and when (a mention pings nobody)."""
+    title = literal(document.title or document.key, 200)
+    source = f" · {literal(document.source, 80)}" if document.source else ""
+    who = f"<@{document.added_by}>" if document.added_by else "the operator"
+    when = document.ingested_at[:10]
+    return f"**{title}** — {format_date(document.published)}{source}\nadded by {who} on {when}"
+
+
+def library_pages(documents: Sequence[DocumentInfo], shared: int) -> list[discord.Embed]:
+    """A server's own articles, a page of ten at a time; ``shared`` is how many of the operator's it sees."""
+    also = f"Also {plural(shared, 'article')} from the bot's own library (see /source)." if shared else ""
+    if not documents:
+        return [
+            _embed("This server's library", f"No articles added yet: /article add.\n{also}", LIBRARY_COLOUR)
+        ]
+    pages = [
+        _embed(
+            "This server's library",
+            "\n\n".join(library_line(d) for d in documents[start : start + ARTICLES_PER_PAGE])
+            + f"\n\n{also}",
+            LIBRARY_COLOUR,
+        )
+        for start in range(0, len(documents), ARTICLES_PER_PAGE)
+    ]
+    return _number(pages, plural(len(documents), "article"))

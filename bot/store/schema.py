@@ -227,8 +227,9 @@ _V5_LIBRARIES: tuple[str, ...] = (
     "ALTER TABLE documents ADD COLUMN library INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE documents ADD COLUMN added_by INTEGER",  # the Discord user who added it, if one did
     "ALTER TABLE documents ADD COLUMN url_key TEXT",  # the normalised URL, for "already there"
+    "ALTER TABLE documents ADD COLUMN text_hash TEXT",  # of the article text alone, for "already there"
     "CREATE INDEX documents_library ON documents (library, published)",
-    "CREATE INDEX documents_library_hash ON documents (library, content_hash)",
+    "CREATE INDEX documents_library_hash ON documents (library, text_hash)",
     "CREATE INDEX documents_library_url ON documents (library, url_key)",
     """CREATE TABLE document_texts (
     document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,

@@ -9,9 +9,10 @@ them; :func:`finish_run` then removes aliases and actors no document refers to a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.extract.model import Actor, Event, Extraction, PartialDate, Quote
@@ -52,6 +53,11 @@ class DocumentCounts:
     actors: int
     events: int
     quotes: int
+
+
+def text_hash(paragraphs: Sequence[str]) -> str:
+    """The article's text alone (not its metadata): the same article added as a file and as a page matches."""
+    return hashlib.sha256("\n\n".join(" ".join(p.split()) for p in paragraphs).encode()).hexdigest()
 
 
 def fingerprints(conn: sqlite3.Connection, library: int = OPERATOR_LIBRARY) -> dict[str, Fingerprint]:
@@ -161,8 +167,8 @@ def _insert_document(
     cursor = conn.execute(
         """INSERT INTO documents (key, title, author, published, published_precision, source, url,
                                   content_hash, extractor_version, path, ingested_at, library, added_by,
-                                  url_key)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                  url_key, text_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             document.key,
             document.title,
@@ -178,6 +184,7 @@ def _insert_document(
             origin.library,
             origin.added_by,
             origin.url_key,
+            text_hash(document.paragraphs),
         ),
     )
     document_id = int(cursor.lastrowid or 0)
