@@ -1,4 +1,4 @@
-"""``python -m bot``: run the bot (the default), or manage the store (ingest, export, stats).
+"""``python -m bot``: run the bot (the default), or manage the store (ingest, export, stats, forget-server).
 
 Every failure the user can fix is one ``error: …`` line on stderr and exit code 1, never a traceback.
 """
@@ -37,6 +37,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=_export)
     stats = commands.add_parser("stats", parents=[common], help="rows per table and per document")
     stats.set_defaults(handler=_stats)
+    for command, what in (
+        (ingest, "into that server's own library"),
+        (export, "what that server sees"),
+        (stats, "what that server sees"),
+    ):
+        command.add_argument("--server", type=_server_id, metavar="GUILD_ID", help=what)
+    forget = commands.add_parser(
+        "forget-server", parents=[common], help="delete a server's own articles and settings now"
+    )
+    forget.add_argument("guild_id", type=_server_id, metavar="GUILD_ID")
+    forget.set_defaults(handler=_forget_server)
     invite = commands.add_parser("invite", help="print the link that adds the bot to a server")
     invite.add_argument("client_id", type=int, metavar="APPLICATION_ID", help="from the developer portal")
     invite.set_defaults(handler=_invite)
@@ -48,6 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
         commands.add_parser(name, parents=[common], help=text).set_defaults(handler=_runner(name))
     parser.set_defaults(handler=_runner("run"), db=None)
     return parser
+
+
+def _server_id(text: str) -> int:
+    """A Discord server (guild) id: a positive whole number (0 is the operator's own library)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a server id is a number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"a server id is a positive number, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,7 +108,12 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.prune and (len(args.paths) != 1 or not args.paths[0].is_dir()):
         print("error: --prune takes one folder (e.g. data/articles)", file=sys.stderr)
         return 1
-    report = ingest(args.paths, settings.db_path, prune_under=args.paths[0] if args.prune else None)
+    report = ingest(
+        args.paths,
+        settings.db_path,
+        prune_under=args.paths[0] if args.prune else None,
+        library=args.server or 0,
+    )
     if not report.results and not report.refused:
         print(f"error: no *.txt or *.md articles in {' '.join(map(str, args.paths))}", file=sys.stderr)
         return 1
@@ -121,7 +148,7 @@ def _invite(args: argparse.Namespace, settings: Settings) -> int:
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store.report import export_store
 
-    json.dump(export_store(settings.db_path), sys.stdout, ensure_ascii=False, indent=2)
+    json.dump(export_store(settings.db_path, args.server), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     sys.stdout.flush()
     return 0
@@ -130,7 +157,17 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store.report import store_stats
 
-    print(format_stats(settings.db_path, store_stats(settings.db_path)))
+    print(format_stats(settings.db_path, store_stats(settings.db_path, args.server)))
+    return 0
+
+
+def _forget_server(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from bot.store.servers import forget_now
+
+    articles = forget_now(settings.db_path, args.guild_id, datetime.now(UTC))
+    print(f"forgot server {args.guild_id}: {articles} of its own articles, and its settings")
     return 0
 
 

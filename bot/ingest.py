@@ -10,8 +10,10 @@ its own transaction, so readers never see half a document.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
@@ -24,9 +26,11 @@ from bot.config import Settings
 from bot.extract.model import Document, Extraction
 from bot.store.schema import StoreError, connect, quick_check, transaction
 from bot.store.write import (
+    OPERATOR_LIBRARY,
     WRITER_VERSION,
     DocumentCounts,
     Fingerprint,
+    Origin,
     delete_document,
     document_actor_ids,
     document_counts,
@@ -37,8 +41,10 @@ from bot.store.write import (
     set_path,
     write_extraction,
 )
+from bot.web import normalize_url
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+KEY_SLUG_LIMIT = 60
 Status = Literal["added", "updated", "unchanged", "removed", "duplicate"]
 # The article folder as last checked by ensure_store: each file's (path, mtime_ns, size), and its refusals.
 SNAPSHOT_META = "articles_snapshot"
@@ -164,12 +170,18 @@ def decode_article(data: bytes) -> str:
 
 
 def ingest(
-    paths: Iterable[Path], db_path: Path, pipeline: Pipeline | None = None, *, prune_under: Path | None = None
+    paths: Iterable[Path],
+    db_path: Path,
+    pipeline: Pipeline | None = None,
+    *,
+    prune_under: Path | None = None,
+    library: int = OPERATOR_LIBRARY,
 ) -> IngestReport:
     """Bring the store up to date with these files, each file in its own transaction; refused files are
     listed in the report and leave the store as it was for them. With ``prune_under``, documents stored
     from a file under that directory which no longer exists are removed. The store file is created only
-    when something is written to it."""
+    when something is written to it. ``library``: the operator's (0, seen in every server) or one
+    server's (its guild id; the text is kept in the store, as for articles added from Discord)."""
     started = _timestamp(time.time())
     pipeline = pipeline or default_pipeline()
     paths = list(paths)
@@ -177,15 +189,15 @@ def ingest(
     articles: list[_Article] = []
     for path in find_articles(paths):
         try:
-            articles.append(_parse(path, pipeline))
+            articles.append(_parse(path, pipeline, library))
         except IngestError as error:
             refused.append(Refusal(str(path), error.reason))
     articles = _one_file_per_key(articles, refused)
-    stored = _stored_fingerprints(db_path)
+    stored = _stored_fingerprints(db_path, library)
     articles, duplicates = _skip_same_text(articles, stored)
     kept = {str(Path(r.path).resolve()) for r in refused}  # a refused new version keeps the old one
     removed = _removed_keys(stored, {a.document.key for a in articles}, prune_under, kept)
-    writer = _Writer(db_path, pipeline.version, started)
+    writer = _Writer(db_path, pipeline.version, started, library)
     try:
         results = [writer.article(a, stored.get(a.document.key), pipeline, refused) for a in articles]
         for key in removed:
@@ -215,10 +227,11 @@ def ingest(
 class _Writer:
     """Writes one document per transaction; opens (and so creates) the store on the first write."""
 
-    def __init__(self, db_path: Path, version: str, started: str) -> None:
+    def __init__(self, db_path: Path, version: str, started: str, library: int = OPERATOR_LIBRARY) -> None:
         self.db_path = db_path
         self.version = version
         self.started = started
+        self.library = library
         self.conn: sqlite3.Connection | None = connect(db_path) if db_path.exists() else None
 
     def article(
@@ -241,6 +254,30 @@ class _Writer:
             return None
         return "updated" if before is not None else "added"
 
+    def again(self, key: str, pipeline: Pipeline) -> list[FileResult]:
+        """Extract a server's stored article again from its kept text (see :func:`refresh_libraries`)."""
+        assert self.conn is not None
+        row = self.conn.execute(
+            """SELECT d.library, d.added_by, d.url_key, d.ingested_at, t.text FROM documents d
+               JOIN document_texts t ON t.document_id = d.id WHERE d.key = ?""",
+            (key,),
+        ).fetchone()
+        library, added_by, url_key, ingested_at, text = row
+        try:
+            extraction = pipeline.extract(pipeline.parse(key, text, None))
+        except Exception as error:  # the old facts stay; the next start tries again
+            log.warning("store: could not read %s again: %s", key, error)
+            return []
+        origin = Origin(library, added_by, text, url_key)
+
+        def change(conn: sqlite3.Connection) -> None:
+            before = document_actor_ids(conn, key)
+            write_extraction(conn, extraction, self.version, ingested_at, origin)
+            self._finish(conn, before | document_actor_ids(conn, key))
+
+        self._write(key, change)
+        return [FileResult(key, None, "updated", document_counts(self.conn, key))]
+
     def remove(self, key: str) -> None:
         def change(conn: sqlite3.Connection) -> None:
             actors = document_actor_ids(conn, key)
@@ -262,7 +299,12 @@ class _Writer:
         key = article.document.key
         before = document_actor_ids(conn, key)
         try:
-            write_extraction(conn, extraction, self.version, _timestamp(time.time()))
+            origin = Origin(
+                self.library,
+                text=read_article(article.path) if self.library else None,
+                url_key=normalize_url(article.document.url) if article.document.url else None,
+            )
+            write_extraction(conn, extraction, self.version, _timestamp(time.time()), origin)
         except sqlite3.IntegrityError as error:
             raise IngestError(article.path, f"the extraction does not fit the document ({error})") from None
         self._finish(conn, before | document_actor_ids(conn, key))
@@ -320,20 +362,35 @@ def _skip_same_text(
     return kept, skipped
 
 
-def _parse(path: Path, pipeline: Pipeline) -> _Article:
+def library_key(library: int, name: str, taken: Callable[[str], bool] = lambda key: False) -> str:
+    """The operator's articles are known by their file name. A server's get a key that is unique in the
+    store and readable: the name's slug and a short hash of the server and slug (so two servers'
+    "report.txt" differ), numbered when ``taken`` says this one is already used."""
+    if library == OPERATOR_LIBRARY:
+        return name
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:KEY_SLUG_LIMIT].strip("-") or "article"
+    base = f"{slug}-{hashlib.sha1(f'{library}/{slug}'.encode()).hexdigest()[:6]}"
+    key, number = base, 1
+    while taken(key):
+        number += 1
+        key = f"{base}-{number}"
+    return key
+
+
+def _parse(path: Path, pipeline: Pipeline, library: int = OPERATOR_LIBRARY) -> _Article:
     text = read_article(path)
     try:
-        return _Article(path, pipeline.parse(path.stem, text, str(path.resolve())))
+        return _Article(path, pipeline.parse(library_key(library, path.stem), text, str(path.resolve())))
     except pipeline.article_errors as error:
         raise IngestError(path, str(error)) from None
 
 
-def _stored_fingerprints(db_path: Path) -> dict[str, Fingerprint]:
+def _stored_fingerprints(db_path: Path, library: int = OPERATOR_LIBRARY) -> dict[str, Fingerprint]:
     if not db_path.exists():
         return {}
     with closing(connect(db_path, create=False)) as conn:
         quick_check(conn, db_path)
-        return fingerprints(conn)
+        return fingerprints(conn, library)
 
 
 def _extract(article: _Article, pipeline: Pipeline) -> Extraction:
@@ -395,6 +452,7 @@ def ensure_store(settings: Settings) -> StoreCheck:
         return StoreCheck(last[1])
     report = ingest([articles_dir], db_path, pipeline, prune_under=articles_dir)
     changed = tuple(result for result in report.results if result.status != "unchanged")
+    changed += refresh_libraries(db_path, pipeline)
     for result in changed:
         log.info("store: %s %s", result.status, result.key)
         for warning in result.warnings:
@@ -403,6 +461,28 @@ def ensure_store(settings: Settings) -> StoreCheck:
         refusals = [[r.path, r.reason] for r in report.refused]
         set_meta(conn, SNAPSHOT_META, json.dumps({"files": snapshot, "refused": refusals}))
     return StoreCheck(report.refused, changed)
+
+
+def refresh_libraries(db_path: Path, pipeline: Pipeline | None = None) -> tuple[FileResult, ...]:
+    """Read servers' articles again from their kept text when the extractor changed, one transaction
+    each; who added them and when stays. An article the new extractor refuses keeps its old facts."""
+    pipeline = pipeline or default_pipeline()
+    if not db_path.exists():
+        return ()
+    with closing(connect(db_path, create=False)) as conn:
+        stale = conn.execute(
+            "SELECT d.key FROM documents d JOIN document_texts t ON t.document_id = d.id"
+            " WHERE d.library != 0 AND d.extractor_version != ?",
+            (pipeline.version,),
+        ).fetchall()
+    writer = _Writer(db_path, pipeline.version, _timestamp(time.time()))
+    results = []
+    try:
+        for (key,) in stale:
+            results += writer.again(key, pipeline)
+    finally:
+        writer.close()
+    return tuple(results)
 
 
 def _snapshot(articles_dir: Path, version: str) -> list[object]:

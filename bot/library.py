@@ -8,9 +8,7 @@ connection. One server write at a time, so two uploads cannot both pass the limi
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import multiprocessing
-import re
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.extract.model import Document, Extraction, PartialDate
-from bot.ingest import MAX_ARTICLE_BYTES, default_pipeline
+from bot.ingest import MAX_ARTICLE_BYTES, default_pipeline, library_key
 from bot.store.schema import connect, transaction
 from bot.store.write import (
     DocumentCounts,
@@ -34,7 +32,6 @@ from bot.store.write import (
 )
 
 NO_DATE_WARNING = "no date found: relative dates (“two days later”) are left unresolved"
-KEY_SLUG_LIMIT = 60
 
 
 class Refused(Exception):
@@ -86,21 +83,6 @@ def _html_article(html: str, url: str | None) -> tuple[str, str | None]:
     except PageError as error:
         raise Refused(str(error)) from None
     return article_text(page), page.title
-
-
-# -- keys ------------------------------------------------------------------------------------------------
-
-
-def library_key(guild: int, name: str, taken: Callable[[str], bool]) -> str:
-    """A readable key unique in the store: the name's slug and a short hash of the server and slug (so
-    two servers' "report.txt" differ), numbered if this server already has one by that name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:KEY_SLUG_LIMIT].strip("-") or "article"
-    base = f"{slug}-{hashlib.sha1(f'{guild}/{slug}'.encode()).hexdigest()[:6]}"
-    key, number = base, 1
-    while taken(key):
-        number += 1
-        key = f"{base}-{number}"
-    return key
 
 
 # -- the library -----------------------------------------------------------------------------------------

@@ -96,6 +96,7 @@ def test_export_shape(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "author": None,
             "published": "2018-11-07",
             "source": None,
+            "library": 0,
         },
         {
             "id": "offensive",
@@ -103,6 +104,7 @@ def test_export_shape(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "author": None,
             "published": "2019-04",
             "source": None,
+            "library": 0,
         },
     ]
     names = {actor["name"] for actor in data["actors"]}

@@ -112,17 +112,19 @@ def store_stats(path: Path, library: int | None = None) -> StoreStats:
         conn.close()
 
 
-def export_store(path: Path) -> dict[str, list[dict[str, Any]]]:
-    """The whole store as plain JSON-ready data (see ``python -m bot export``)."""
+def export_store(path: Path, library: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The whole store, or (with a guild id) what that server sees, as plain JSON-ready data (see
+    ``python -m bot export``)."""
     conn = connect(path, create=False)
     conn.row_factory = sqlite3.Row
+    seen = _scoped(library)
     try:
         conn.execute("BEGIN")  # one snapshot for the four sections
         export = {
-            "documents": _export_documents(conn),
-            "actors": _export_actors(conn),
-            "events": _export_events(conn),
-            "quotes": _export_quotes(conn),
+            "documents": _export_documents(conn, seen),
+            "actors": _export_actors(conn, seen),
+            "events": _export_events(conn, seen),
+            "quotes": _export_quotes(conn, seen),
         }
         conn.execute("COMMIT")
         return export
@@ -130,8 +132,11 @@ def export_store(path: Path) -> dict[str, list[dict[str, Any]]]:
         conn.close()
 
 
-def _export_documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
-    rows = conn.execute("SELECT key, title, author, published, source FROM documents ORDER BY key")
+def _export_documents(conn: sqlite3.Connection, seen: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        f"SELECT d.key, d.title, d.author, d.published, d.source, d.library FROM documents d WHERE {seen}"
+        " ORDER BY d.key"
+    )
     return [
         {
             "id": r["key"],
@@ -139,25 +144,37 @@ def _export_documents(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             "author": r["author"],
             "published": r["published"],
             "source": r["source"],
+            "library": r["library"],  # 0: the operator's; else the server (guild id) that added it
         }
         for r in rows
     ]
 
 
-def _export_actors(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def _export_actors(conn: sqlite3.Connection, seen: str) -> list[dict[str, Any]]:
     aliases: dict[int, list[str]] = {}
-    for row in conn.execute("SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
+    for row in conn.execute(
+        f"""SELECT DISTINCT al.actor_id, al.alias FROM actor_aliases al
+            JOIN actor_alias_sources src ON src.alias_id = al.id JOIN documents d ON d.id = src.document_id
+            WHERE {seen} ORDER BY al.alias"""
+    ):
         aliases.setdefault(row["actor_id"], []).append(row["alias"])
     relations: dict[int, list[dict[str, str]]] = {}
     for row in conn.execute(
-        """SELECT DISTINCT r.actor_id, r.type, t.name FROM relations r JOIN actors t ON t.id = r.target_id
-           ORDER BY r.type, t.name"""
+        f"""SELECT DISTINCT r.actor_id, r.type, t.name FROM relations r JOIN actors t ON t.id = r.target_id
+           JOIN documents d ON d.id = r.document_id WHERE {seen} ORDER BY r.type, t.name"""
     ):
         relations.setdefault(row["actor_id"], []).append({"type": row["type"], "target": row["name"]})
     rows = conn.execute(
-        """SELECT a.id, a.name, a.kind, a.role,
-                  (SELECT count(*) FROM mentions WHERE actor_id = a.id) AS mentions
-           FROM actors a ORDER BY a.name"""
+        f"""SELECT a.id, a.name, a.kind,
+                  (SELECT ad.role FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+                   WHERE ad.actor_id = a.id AND ad.role IS NOT NULL AND {seen}
+                   ORDER BY d.published DESC NULLS LAST, d.key LIMIT 1) AS role,
+                  (SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document_id
+                   WHERE m.actor_id = a.id AND {seen}) AS mentions
+           FROM actors a
+           WHERE a.id IN (SELECT ad.actor_id FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+                          WHERE {seen})
+           ORDER BY a.name"""
     )
     return [
         {
@@ -172,7 +189,7 @@ def _export_actors(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ]
 
 
-def _export_events(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def _export_events(conn: sqlite3.Connection, seen: str) -> list[dict[str, Any]]:
     names: dict[int, list[str]] = {}
     for row in conn.execute(
         """SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
@@ -180,8 +197,8 @@ def _export_events(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ):
         names.setdefault(row["event_id"], []).append(row["name"])
     rows = conn.execute(
-        """SELECT e.id, e.date, e.precision, e.summary, d.key, e.paragraph, e.evidence
-           FROM events e JOIN documents d ON d.id = e.document_id
+        f"""SELECT e.id, e.date, e.precision, e.summary, d.key, e.paragraph, e.evidence
+           FROM events e JOIN documents d ON d.id = e.document_id WHERE {seen}
            ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence, e.id"""
     )
     return [
@@ -198,11 +215,11 @@ def _export_events(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ]
 
 
-def _export_quotes(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def _export_quotes(conn: sqlite3.Connection, seen: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        """SELECT a.name AS speaker, q.kind, q.text, q.date, d.key, q.paragraph
+        f"""SELECT a.name AS speaker, q.kind, q.text, q.date, d.key, q.paragraph
            FROM quotes q JOIN documents d ON d.id = q.document_id LEFT JOIN actors a ON a.id = q.speaker_id
-           ORDER BY d.key, q.paragraph, q.sentence, q.id"""
+           WHERE {seen} ORDER BY d.key, q.paragraph, q.sentence, q.id"""
     )
     return [
         {
