@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from bot.client import BriefingBot
 
 TITLE_LIMIT = 150
+LIBRARY_NOTE = (
+    "Members with Manage Server can add articles with /article add: only this server sees them. "
+    "If the bot is removed, this server's articles and settings are deleted 30 days later "
+    "unless it is added back."
+)
 MENUS = ((discord.AppCommandType.message, "a message"), (discord.AppCommandType.user, "a user"))
 
 
@@ -57,6 +62,7 @@ def help_embed(stats: StoreStats, tree: app_commands.CommandTree[Any]) -> discor
     description = f"{knowledge_summary(stats)}\n\n**Commands**\n{commands_text}"
     embed = discord.Embed(title="What I know", description=truncate(description, EMBED_DESCRIPTION_LIMIT))
     embed.add_field(name="Articles", value=article_list(stats), inline=False)
+    embed.add_field(name="This server's own articles", value=LIBRARY_NOTE, inline=False)
     embed.set_footer(text="Options in [brackets] are optional; names and titles autocomplete as you type.")
     return embed
 

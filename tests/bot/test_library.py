@@ -89,6 +89,7 @@ async def test_an_added_file_is_learned_and_seen_only_in_its_server(
     help_here = text_of(await standin.slash("help"))
     help_there = text_of(await standin.slash("help", channel=other.channel, user=other.admin))
     assert "**2** articles" in help_here and "**1** article" in help_there
+    assert "deleted 30 days later" in help_here
 
 
 async def test_list_and_remove_with_confirmation(bot, standin: StandIn) -> None:
@@ -173,3 +174,69 @@ async def test_neither_or_both_options_is_refused(bot, standin: StandIn) -> None
     owner = standin.find_user("owner")
     result = await standin.slash("article add", user=owner)
     assert "Give either a file or a url" in result.content
+
+
+# -- pages -----------------------------------------------------------------------------------------------
+
+PAGE = """<!doctype html><html><head><title>Port talks stall | Horn Observer</title>
+<meta name="author" content="Amina Warsame"><meta property="article:published_time" content="2021-03-02">
+<meta property="og:site_name" content="Horn Observer"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/subscribe">Subscribe today</a></nav>
+<article><h1>Port talks stall in Kismayo</h1>
+<p>Aden Duale, Kenya's defence minister, said on Tuesday that Kenyan troops would stay in Somalia until
+al-Shabaab was defeated, as talks over the port of Kismayo stalled for a second week.</p>
+<p>Sheikh Ahmed Madobe, the leader of the Jubaland administration, warned that "al-Shabaab will return the
+moment the soldiers leave," according to officials present at the meeting in the city.</p>
+<p>Two days later, al-Shabaab fighters attacked a base near Kismayo, killing four soldiers and wounding
+several more, the regional administration said in a statement issued that evening.</p>
+</article>
+<section class="comments"><p>Great article! Subscribe to my channel for more news every single day.</p></section>
+<footer>Copyright Horn Observer. All rights reserved. Cookie settings and privacy policy.</footer>
+</body></html>"""
+
+
+@pytest.fixture
+async def site():
+    from tests.web_site import LocalSite
+
+    async with LocalSite() as local:
+        local.page("/news/port-talks", PAGE)
+        local.redirect("/short", "/news/port-talks?utm_source=feed")
+        local.redirect("/to-loopback", "http://127.0.0.1:9/admin")
+        local.page("/picture", b"\x89PNG", content_type="image/png")
+        yield local
+
+
+async def add_url(standin: StandIn, url: str):
+    owner = standin.find_user("owner")
+    return await standin.slash("article add", {"url": url}, user=owner, timeout=SLOW)
+
+
+@pytest.mark.settings(allow_private_urls=True)
+async def test_a_page_is_fetched_and_its_main_text_learned(site, bot, standin: StandIn) -> None:
+    added = await add_url(standin, site.url("/news/port-talks"))
+    shown = text_of(added)
+    assert "Port talks stall" in shown and "2 Mar 2021" in shown and "Aden Duale" in shown
+    guild_id = standin.default_channel.guild_id
+    [document] = await bot.store.documents(library=guild_id)
+    assert (document.author, document.source) == ("Amina Warsame", "Horn Observer")
+    assert document.url and document.url.endswith("/news/port-talks")
+    found = await standin.slash("search", {"text": "subscribe channel"})
+    assert "No sentence" in found.content  # menus and comments stayed out
+    again = await add_url(standin, site.url("/short"))  # redirects to the same page, tracking stripped
+    assert again.content.startswith("Not added: already there")
+    assert site.hits["/news/port-talks"] == 1
+
+
+@pytest.mark.settings(allow_private_urls=True)
+async def test_pages_that_cannot_be_articles_are_refused(site, bot, standin: StandIn) -> None:
+    assert "image/png" in (await add_url(standin, site.url("/picture"))).content
+    assert "404" in (await add_url(standin, site.url("/missing"))).content
+    assert "http:// and https://" in (await add_url(standin, "ftp://example.org/file.txt")).content
+
+
+async def test_internal_addresses_are_refused_without_the_setting(site, bot, standin: StandIn) -> None:
+    refused = await add_url(standin, site.url("/news/port-talks"))
+    assert refused.content.startswith("Not added:") and "\n" not in refused.content
+    assert site.hits["/news/port-talks"] == 0
+    assert await bot.store.documents(library=standin.default_channel.guild_id) == []
