@@ -185,7 +185,11 @@ def open_session(policy: FetchPolicy, *, classify: Classifier = internal_kind) -
         connector = aiohttp.TCPConnector(limit_per_host=4)
     else:
         connector = aiohttp.TCPConnector(resolver=_VettingResolver(classify), limit_per_host=4)
-    session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": policy.user_agent})
+    session = aiohttp.ClientSession(
+        connector=connector,
+        headers={"User-Agent": policy.user_agent},
+        cookie_jar=aiohttp.DummyCookieJar(),  # no state carried from one fetch (or server) to the next
+    )
     _SESSIONS[session] = _Vetting(policy.allow_private, classify)
     return session
 

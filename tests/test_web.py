@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import gzip
 import ipaddress
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -310,6 +311,23 @@ async def test_a_streamed_body_without_length_is_cut_off_past_the_limit(site, se
         await fetch(session, site.url("/stream"), FetchPolicy(allow_private=True, max_bytes=50_000))
     assert (caught.value.kind, caught.value.reason) == ("too_large", "the page is larger than 50 kB")
     assert sum(sent) < 10_000_000
+
+
+async def test_the_limit_counts_the_decompressed_body(site, session):
+    bomb = gzip.compress(b"\0" * 20_000_000)
+    site.page("/bomb", bomb, "text/html", **{"Content-Encoding": "gzip"})
+    assert len(bomb) < 100_000
+    with pytest.raises(FetchError) as caught:
+        await fetch(session, site.url("/bomb"), OPEN)
+    assert (caught.value.kind, caught.value.reason) == ("too_large", "the page is larger than 5 MB")
+
+
+async def test_cookies_are_not_kept_between_fetches(site, session):
+    site.page("/a", HTML, **{"Set-Cookie": "visitor=1; Path=/"})
+    site.page("/b", HTML)
+    await fetch(session, f"http://localhost:{site.port}/a", OPEN)  # aiohttp's jar ignores cookies of IPs
+    await fetch(session, f"http://localhost:{site.port}/b", OPEN)
+    assert "Cookie" not in site.requests[1].headers
 
 
 async def test_a_type_outside_the_accepted_ones_is_refused(site, session):
