@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +32,7 @@ from bot.store.write import (
     write_extraction,
 )
 
+WORKER_NICENESS = 10
 NO_DATE_WARNING = "no date found: relative dates (“two days later”) are left unresolved"
 
 
@@ -142,7 +144,12 @@ class Library:
     async def _run(self, function: Callable[..., object], *args: object):  # type: ignore[no-untyped-def]
         """``function(*args)`` in the worker process, started on first use; a crashed worker is replaced."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=os.nice,  # background work: the bot's own process comes first for the CPU
+                initargs=(WORKER_NICENESS,),
+            )
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._pool, function, *args)
