@@ -91,6 +91,19 @@ async def test_an_added_file_is_learned_and_seen_only_in_its_server(
     assert "**2** articles" in help_here and "**1** article" in help_there
     assert "deleted 30 days later" in help_here
 
+    # the message menu and briefings: the article is news here, and nothing of it shows there
+    said_here = standin.user_message("Aden Duale met Haftar")
+    menu_here = await standin.message_command("Look up actors", said_here)
+    assert "Aden Duale" in text_of(menu_here)
+    said_there = standin.user_message("Aden Duale met Haftar", channel=other.channel, author=other.admin)
+    menu_there = await standin.message_command("Look up actors", said_there, user=other.admin)
+    assert "Aden Duale" not in text_of(menu_there) and "Haftar" in text_of(menu_there)
+    brief_here = text_of(await standin.slash("briefing preview", user=standin.find_user("owner")))
+    brief_there = text_of(await standin.slash("briefing preview", channel=other.channel, user=other.admin))
+    assert "Aden Duale" in brief_here or "Kenya" in brief_here
+    for word in ("Duale", "Kismayo", "Madobe", "somalia", "Somalia"):
+        assert word not in brief_there
+
 
 async def test_list_and_remove_with_confirmation(bot, standin: StandIn) -> None:
     owner = standin.find_user("owner")
