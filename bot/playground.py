@@ -36,7 +36,17 @@ from bot.ingest import StoreCheck, ensure_store
 from bot.standin import Attachment, InteractionResult, Message, StandIn
 from bot.standin.limits import CHAT_INPUT, MESSAGE_COMMAND, STRING_SELECT, SUB_COMMAND, SUB_COMMAND_GROUP
 from bot.standin.model import World
-from bot.standin.options import BOOLEAN, CHANNEL, INTEGER, MENTIONABLE, NUMBER, ROLE, STRING, USER
+from bot.standin.options import (
+    ATTACHMENT,
+    BOOLEAN,
+    CHANNEL,
+    INTEGER,
+    MENTIONABLE,
+    NUMBER,
+    ROLE,
+    STRING,
+    USER,
+)
 from bot.standin.testing import run_bot
 
 Json = dict[str, Any]
@@ -119,6 +129,15 @@ def parse_command(line: str, definitions: list[Json]) -> tuple[str, list[Json], 
             raise PlaygroundError(f"Write options as name:value.\n{command_list([definition])}")
         values[unset[0]] = free
     return " ".join(path), schema, values
+
+
+def read_attachment(text: str) -> tuple[str, bytes]:
+    """``file:path/to/article.md``: the file on this machine, uploaded as Discord would."""
+    path = Path(text.strip()).expanduser()
+    try:
+        return path.name, path.read_bytes()
+    except OSError as error:
+        raise PlaygroundError(f"file: cannot read {path} ({error.strerror or error})") from None
 
 
 def parse_bool(text: str) -> bool:
@@ -454,6 +473,7 @@ class Playground:
             USER: lambda text: self.standin.find_user(text.lstrip("@")),
             ROLE: self.role,
             MENTIONABLE: self.mentionable,
+            ATTACHMENT: read_attachment,
         }
         converter = converters.get(option["type"])
         if converter is None:
@@ -576,6 +596,7 @@ def playground_settings(settings: Settings, standin: StandIn, db_path: Path) -> 
         dev_guild_id=None,
         shard_count=None,
         shard_ids=None,
+        allow_private_urls=True,  # a local try-out: pages on this machine or its network may be fetched
     )
 
 

@@ -296,6 +296,12 @@ async def flavours(interaction: discord.Interaction) -> None:
     await interaction.response.send_message("Which one?", view=FlavourMenu())
 
 
+@app_commands.command(description="The size of a file")
+async def size(interaction: discord.Interaction, file: discord.Attachment) -> None:
+    data = await file.read()
+    await interaction.response.send_message(f"{file.filename}: {len(data)} bytes")
+
+
 @pytest.fixture
 async def demo(standin: StandIn) -> AsyncIterator[tuple[Playground, commands.Bot]]:
     """A playground world on the stand-in, with the demo bot of the stand-in's own tests connected."""
@@ -303,6 +309,7 @@ async def demo(standin: StandIn) -> AsyncIterator[tuple[Playground, commands.Bot
     bot = make_bot()
     bot.tree.add_command(markup)
     bot.tree.add_command(flavours)
+    bot.tree.add_command(size)
     async with run_bot(bot, standin):
         await bot.tree.sync()
         yield world, bot
@@ -317,6 +324,14 @@ async def test_options_are_converted_to_the_command_s_types(playground: Playgrou
     assert await playground.handle("/echo text:hi there times:2 loud:yes") == (
         "Briefing Bot:\n  HI THERE HI THERE"
     )
+
+
+async def test_a_file_option_uploads_the_file_at_that_path(playground: Playground, tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_bytes(b"# Note\n")
+    assert await playground.handle(f"/size file:{note}") == "Briefing Bot:\n  note.md: 7 bytes"
+    missing = await playground.handle(f"/size file:{tmp_path / 'gone.md'}")
+    assert missing.startswith("(playground) file: cannot read") and "gone.md" in missing
 
 
 async def test_channel_user_and_role_names_resolve_in_the_playground_server(playground: Playground) -> None:
