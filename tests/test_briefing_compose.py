@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import discord
@@ -21,7 +22,15 @@ from bot.briefing import (
 )
 from bot.extract.model import PartialDate
 from bot.store import Store
-from bot.store.briefings import ActorItem, ArticleOpening, DatedEvent, Material, load_material
+from bot.store.briefings import (
+    ActorItem,
+    ArticleOpening,
+    DatedEvent,
+    Material,
+    NewEvent,
+    News,
+    load_material,
+)
 from bot.store.models import Citation, QuoteFact
 from bot.text import EMBED_TOTAL_LIMIT, FIELD_VALUE_LIMIT
 
@@ -89,7 +98,7 @@ def test_more_new_articles_than_fit_are_counted() -> None:
     articles = tuple(opening(f"a{n}", f"2020-04-0{n}T00:00:00+00:00", (1, "Text.")) for n in range(1, 9))
     briefing = compose(material(articles), ServerState(1, DAY, since="2020-04-01T00:00:00+00:00"))
     assert len(briefing.articles) == MAX_ARTICLES and briefing.more_articles == 2
-    assert "…and 2 more." in briefing_embed(briefing).fields[0].value
+    assert "…and 2 more (/source lists them all)." in briefing_embed(briefing).fields[0].value
 
 
 def test_a_gist_comes_from_the_first_sentences_without_the_byline_and_cites_its_paragraph() -> None:
@@ -179,18 +188,68 @@ def test_an_item_already_shown_today_is_shown_again_today() -> None:
 # -- the embed -------------------------------------------------------------------------------------------
 
 
-def test_with_nothing_new_the_briefing_still_reads_well() -> None:
+def test_with_nothing_new_the_briefing_says_so_in_one_line_and_looks_back() -> None:
     seen = opening("seen", "2020-04-01T00:00:00+00:00", (1, "Old."))
-    briefing = compose(material((seen,)), ServerState(1, DAY, since="2020-04-01T00:00:00+00:00"))
+    found = material((seen,), (event(date(2019, 4, 8)),), (actor("Khalifa Haftar"),), (quote("we talk"),))
+    briefing = compose(found, ServerState(1, DAY, since="2020-04-01T00:00:00+00:00"))
     embed = briefing_embed(briefing)
-    assert (
-        embed.description
-        == "No new articles came in since the last briefing, so here is a look back instead."
-    )
-    assert [(f.name, f.value) for f in embed.fields] == [
-        ("New articles", "None since the last briefing."),
-        ("On this day", "No event in my articles fell on 8 April."),
+    assert embed.description == "Nothing new since the last briefing, so here is a look back instead."
+    assert [f.name for f in embed.fields] == [
+        "On this day",
+        "Actor of the day",
+        "Statement of the day",
+        "Coming up",
     ]
+    assert {item.item_type for item in briefing.shown} == {"actor", "quote"}
+
+
+def news(
+    actors: tuple[ActorItem, ...] = (),
+    events: tuple[NewEvent, ...] = (),
+    statements: tuple[QuoteFact, ...] = (),
+    counts: tuple[int, int, int] | None = None,
+) -> News:
+    a, e, q = counts or (len(actors), len(events), len(statements))
+    return News(actors, a, events, e, statements, q)
+
+
+def test_a_day_with_news_leads_with_it_each_item_cited_then_looks_back_and_ahead() -> None:
+    new = opening("fresh", "2020-04-07T10:00:00+00:00", (1, "Talks resumed in Geneva."))
+    new = dataclasses.replace(new, source="Wire", published=PartialDate(2020, 4, 7), url="https://x.org/a")
+    found = dataclasses.replace(
+        material((new,), (event(date(2019, 4, 8)), event(date(2019, 4, 9)))),
+        news=news(
+            (actor("Stephanie Williams", "UN envoy"),),
+            (
+                NewEvent(PartialDate(2020, 4, 6), "Talks resumed", cited(2)),
+                NewEvent(PartialDate(2020, 3), "A truce", cited(3)),
+            ),
+            (quote("we talk", "A"), quote("again", "A"), quote("no", None)),
+        ),
+    )
+    briefing = compose(found, ServerState(1, DAY, since="2020-04-01T00:00:00+00:00"))
+    embed = briefing_embed(briefing)
+    values = {f.name: f.value for f in embed.fields}
+    assert list(values) == [
+        "New articles",
+        "New actors",
+        "New events",
+        "Key statements",
+        "On this day",
+        "Coming up",
+    ]
+    assert embed.description.startswith("1 new article since the last briefing")
+    assert values["New articles"] == (
+        "**Fresh** — Wire · 7 Apr 2020\nTalks resumed in Geneva. *(Fresh, ¶1)* [link](https://x.org/a)"
+    )
+    assert values["New actors"].startswith("**Stephanie Williams** · person\nUN envoy *(")
+    assert values["New events"].splitlines() == [
+        "**6 Apr 2020** · Talks resumed *(Russia's Mediation Goals in Libya, ¶2)*",
+        "**Mar 2020** · A truce *(Russia's Mediation Goals in Libya, ¶3)*",
+    ]  # in the order the store gives: date order
+    assert values["Key statements"].count("“") == 2  # one per speaker: A once, the unnamed one once
+    assert "…and 1 more (/quote)." in values["Key statements"]
+    assert briefing.actor is None and briefing.quote is None and briefing.shown == ()
 
 
 def test_every_section_cites_its_article_and_paragraph() -> None:
@@ -200,25 +259,51 @@ def test_every_section_cites_its_article_and_paragraph() -> None:
         (actor("Khalifa Haftar", "Libyan National Army leader"),),
         (quote("we will talk to everyone"),),
     )
+    found = dataclasses.replace(found, news=news(statements=(quote("we will talk to everyone"),)))
     embed = briefing_embed(compose(found, ServerState(1, DAY)))
     values = {f.name: f.value for f in embed.fields}
-    assert list(values) == [
-        "Latest articles",
-        "On this day",
-        "Actor of the day",
-        "Statement of the day",
-        "Coming up",
-    ]
+    assert list(values) == ["Latest articles", "Key statements", "On this day", "Coming up"]
     assert "*(Seed, ¶4)*" in values["Latest articles"]
     assert "**2019** · Something happened *(Russia's Mediation Goals in Libya, ¶3)*" in values["On this day"]
-    assert values["Actor of the day"].startswith(
-        "**Khalifa Haftar** · person\nLibyan National Army leader *("
-    )
-    assert values["Statement of the day"] == (
+    assert values["Key statements"] == (
         "“we will talk to everyone”\n— Andrei Kortunov, 9 Apr 2019 *(Russia's Mediation Goals in Libya, ¶14)*"
     )
     assert values["Coming up"].startswith("**9 Apr** (tomorrow) · 2019: Something happened")
     assert embed.title == "Daily briefing · Wednesday 8 April 2020"
+
+
+def test_an_unsafe_address_gets_no_link() -> None:
+    for url in ("javascript:alert(1)", "https://x.org/a) [evil](https://y", "ftp://x.org/file"):
+        new = dataclasses.replace(opening("a", "2020-04-07T00:00:00+00:00", (1, "Text.")), url=url)
+        embed = briefing_embed(compose(material((new,)), ServerState(1, DAY, since="2020-04-01")))
+        assert "[link]" not in embed.fields[0].value
+
+
+def test_six_full_sections_share_the_embeds_6000_characters() -> None:
+    long = "*_Ä " * 2000
+    title = Citation("x", long, 99, 0)
+    articles = tuple(opening(f"a{n}", f"2020-04-0{n}T00:00:00+00:00", (1, long)) for n in range(2, 9))
+    found = dataclasses.replace(
+        material(articles, tuple(DatedEvent(date(2000 + n, 4, 9 - n % 2), long, title) for n in range(15))),
+        news=news(
+            tuple(ActorItem(f"{long}{n}", "person", long, title, 1) for n in range(20)),
+            tuple(NewEvent(PartialDate(2020, 4, 1), long, title) for _ in range(20)),
+            tuple(QuoteFact(f"{long}{n}", "direct", long, None, long, title) for n in range(20)),
+            counts=(50, 60, 70),
+        ),
+    )
+    embed = briefing_embed(compose(found, ServerState(1, DAY, since="2020-04-01T00:00:00+00:00")))
+    assert [f.name for f in embed.fields] == [
+        "New articles",
+        "New actors",
+        "New events",
+        "Key statements",
+        "On this day",
+        "Coming up",
+    ]
+    assert len(embed) <= EMBED_TOTAL_LIMIT
+    assert all(0 < len(f.value or "") <= FIELD_VALUE_LIMIT for f in embed.fields)
+    assert "more (/timeline)." in embed.fields[2].value and "more (/actors)." in embed.fields[1].value
 
 
 def test_huge_material_stays_within_discords_embed_limits() -> None:

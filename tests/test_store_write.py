@@ -263,3 +263,17 @@ def test_an_extraction_citing_a_missing_sentence_is_rejected(tmp_path: Path) -> 
         write_extraction(conn, broken, "v1", "t")
     assert conn.execute("SELECT count(*) FROM documents").fetchone() == (0,)
     conn.close()
+
+
+def test_an_article_read_again_keeps_when_it_came_in_and_a_changed_one_is_new(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "s.db")
+
+    def write(paragraphs: list[str], at: str) -> str:
+        with transaction(conn):
+            write_extraction(conn, build("a", paragraphs, [haftar_a()]), "v", at)
+        return conn.execute("SELECT ingested_at FROM documents WHERE key = 'a'").fetchone()[0]
+
+    assert write(PARAGRAPHS_A, "2020-01-01") == "2020-01-01"
+    assert write(PARAGRAPHS_A, "2020-02-02") == "2020-01-01"  # same text, a new extractor: not news
+    assert write([*PARAGRAPHS_A, "Talks resumed."], "2020-03-03") == "2020-03-03"  # an update is news
+    conn.close()

@@ -50,7 +50,45 @@ _SHOWN_SQL = """INSERT OR REPLACE INTO briefing_shown (guild_id, item_type, item
     VALUES (?, ?, ?, ?)"""
 _DISABLE_SQL = """UPDATE briefing_schedules SET enabled = 0, problem = :problem, updated_at = :now
     WHERE guild_id = :guild"""
-# The material queries below read what one server sees: ``{seen}`` is :func:`visible` for it.
+# The material queries below read what one server sees: ``{seen}`` is :func:`visible` for it, and
+# ``{fresh}`` picks the documents that count as new (``d`` is the document).
+_COUNT_SQL = "SELECT count(*) FROM {table} t JOIN documents d ON d.id = t.document_id WHERE {fresh}"
+_NEW_EVENTS_SQL = """
+SELECT e.date, e.summary, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
+FROM events e JOIN documents d ON d.id = e.document_id
+WHERE {fresh}
+ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence LIMIT ?"""
+_NEW_QUOTES_SQL = """
+SELECT a.name AS speaker, q.kind, q.text, q.date, s.text AS context, d.key, coalesce(d.title, d.key) AS title,
+       q.paragraph, q.sentence
+FROM quotes q
+JOIN documents d ON d.id = q.document_id
+JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
+LEFT JOIN actors a ON a.id = q.speaker_id
+WHERE {fresh}
+ORDER BY q.speaker_id IS NULL, q.kind != 'direct', d.ingested_at, d.key, q.paragraph, q.sentence LIMIT ?"""
+# Actors in the new documents that no earlier document the server sees names; the role a new document
+# gives (cited), else the first mention; most mentioned first.
+_NEW_ACTORS_SQL = """
+SELECT a.name, a.kind, d.key, coalesce(d.title, d.key) AS title,
+       coalesce(ad.role_paragraph, m.paragraph) AS paragraph,
+       iif(ad.role_paragraph IS NULL, m.sentence, ad.role_sentence) AS sentence,
+       iif(ad.role_paragraph IS NULL, NULL, ad.role) AS role,
+       (SELECT count(*) FROM actor_documents x JOIN documents d ON d.id = x.document_id
+        WHERE x.actor_id = a.id AND {fresh}) AS documents,
+       (SELECT count(*) FROM mentions x JOIN documents d ON d.id = x.document_id
+        WHERE x.actor_id = a.id AND {fresh}) AS mentions
+FROM actors a
+JOIN actor_documents ad ON ad.actor_id = a.id
+JOIN documents d ON d.id = ad.document_id
+JOIN mentions m ON m.id = (SELECT min(id) FROM mentions WHERE actor_id = a.id AND document_id = d.id)
+WHERE {fresh}
+  AND ad.document_id = (SELECT x.document_id FROM actor_documents x JOIN documents d ON d.id = x.document_id
+                        WHERE x.actor_id = a.id AND {fresh}
+                        ORDER BY x.role_paragraph IS NULL, d.ingested_at, d.key LIMIT 1)
+  AND NOT EXISTS (SELECT 1 FROM actor_documents x JOIN documents old ON old.id = x.document_id
+                  WHERE x.actor_id = a.id AND {seen_old} AND old.ingested_at <= ?)
+ORDER BY mentions DESC, a.name"""
 _ACTORS_SQL = """
 SELECT a.id, a.name, a.kind, d.key, coalesce(d.title, d.key) AS title, m.paragraph, m.sentence,
        (SELECT count(*) FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
@@ -130,6 +168,9 @@ class ArticleOpening:
     author: str | None
     ingested_at: str
     sentences: tuple[tuple[int, str], ...]  # (paragraph, text) from the first paragraphs, in order
+    source: str | None = None
+    published: PartialDate | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,14 +190,36 @@ class ActorItem:
 
 
 @dataclass(frozen=True)
+class NewEvent:
+    date: PartialDate
+    summary: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class News:
+    """What the articles ingested after ``since`` brought (a first briefing: the latest few articles'):
+    the first items of each kind, in the order shown, and how many there are in all."""
+
+    actors: tuple[ActorItem, ...] = ()  # seen for the first time (only when there was a last briefing)
+    actor_count: int = 0
+    events: tuple[NewEvent, ...] = ()  # in date order
+    event_count: int = 0
+    statements: tuple[QuoteFact, ...] = ()  # named and verbatim first
+    statement_count: int = 0
+
+
+@dataclass(frozen=True)
 class Material:
-    """Everything a briefing is made from, read once per tick and shared by every server posting."""
+    """Everything a briefing is made from for what one server sees, read once per tick and shared by every
+    server that sees the same articles and had its last briefing at the same point."""
 
     latest: tuple[ArticleOpening, ...]  # newest ingested first
     ingest_times: tuple[str, ...]  # every document's ingested_at, ascending
     events: tuple[DatedEvent, ...]  # events known to the day
     actors: tuple[ActorItem, ...]
     quotes: tuple[QuoteFact, ...]
+    news: News = News()
 
 
 def _schedule(row: sqlite3.Row) -> Schedule:
@@ -303,14 +366,17 @@ async def guilds_with_libraries(store: Store, guild_ids: Sequence[int]) -> set[i
     return {row[0] for row in rows}
 
 
-async def load_material(store: Store, articles: int, guild: int | None = None) -> Material:
+async def load_material(
+    store: Store, articles: int, guild: int | None = None, since: str | None = None, news_items: int = 40
+) -> Material:
     """What one server sees, in one read transaction; the ``articles`` newest with their opening
-    sentences (a briefing lists at most that many, and the newest after any point in time are among them)."""
+    sentences (a briefing lists at most that many, and the newest after any point in time are among them),
+    and what came in after ``since`` (at most ``news_items`` of each kind, with their counts)."""
     seen = visible(guild)
     async with store.transaction() as conn:
         latest_rows = await conn.execute_fetchall(
-            "SELECT d.id, d.key, coalesce(d.title, d.key) AS title, d.author, d.ingested_at FROM documents d"
-            f" WHERE {seen} ORDER BY d.ingested_at DESC, d.key LIMIT ?",
+            "SELECT d.id, d.key, coalesce(d.title, d.key) AS title, d.author, d.ingested_at, d.source,"
+            f" d.published, d.url FROM documents d WHERE {seen} ORDER BY d.ingested_at DESC, d.key LIMIT ?",
             (articles,),
         )
         latest = [await _opening(conn, row) for row in latest_rows]
@@ -320,13 +386,49 @@ async def load_material(store: Store, articles: int, guild: int | None = None) -
         events = await conn.execute_fetchall(_EVENTS_SQL.format(seen=seen))
         actors = await _actors(conn, seen)
         quotes = await conn.execute_fetchall(_QUOTES_SQL.format(seen=seen))
+        news = await _news(conn, guild, since, [row["id"] for row in latest_rows], news_items)
     return Material(
         latest=tuple(latest),
         ingest_times=tuple(row[0] for row in times),
         events=tuple(DatedEvent(date.fromisoformat(r["date"]), r["summary"], _citation(r)) for r in events),
         actors=actors,
         quotes=tuple(_quote(row) for row in quotes),
+        news=news,
     )
+
+
+async def _news(
+    conn: aiosqlite.Connection, guild: int | None, since: str | None, latest: list[int], limit: int
+) -> News:
+    """New actors, events and statements: from the articles ingested after ``since``, or for a first
+    briefing from the latest articles (then no actor counts as new: every one would)."""
+    if since is None:
+        fresh, params = "d.id IN (SELECT value FROM json_each(?))", [json.dumps(latest)]
+    else:
+        fresh, params = f"{visible(guild)} AND d.ingested_at > ?", [since]
+    events = await conn.execute_fetchall(_NEW_EVENTS_SQL.format(fresh=fresh), [*params, limit])
+    event_count = (await conn.execute_fetchall(_COUNT_SQL.format(table="events", fresh=fresh), params))[0][0]
+    statements = await conn.execute_fetchall(_NEW_QUOTES_SQL.format(fresh=fresh), [*params, limit])
+    statement_count = (await conn.execute_fetchall(_COUNT_SQL.format(table="quotes", fresh=fresh), params))[
+        0
+    ][0]
+    actors: list[sqlite3.Row] = []
+    if since is not None:
+        sql = _NEW_ACTORS_SQL.format(fresh=fresh, seen_old=visible(guild, "old"))
+        actors = list(await conn.execute_fetchall(sql, [since] * 5))
+    return News(
+        actors=tuple(_new_actor(row) for row in actors[:limit]),
+        actor_count=len(actors),
+        events=tuple(NewEvent(PartialDate.from_iso(r["date"]), r["summary"], _citation(r)) for r in events),
+        event_count=event_count,
+        statements=tuple(_quote(row) for row in statements),
+        statement_count=statement_count,
+    )
+
+
+def _new_actor(row: sqlite3.Row) -> ActorItem:
+    citation = Citation(row["key"], row["title"], row["paragraph"], row["sentence"])
+    return ActorItem(row["name"], row["kind"], row["role"], citation, row["documents"])
 
 
 def _citation(row: sqlite3.Row) -> Citation:
@@ -350,6 +452,9 @@ async def _opening(conn: aiosqlite.Connection, row: sqlite3.Row) -> ArticleOpeni
         row["author"],
         row["ingested_at"],
         tuple((s["paragraph"], s["text"]) for s in sentences),
+        source=row["source"],
+        published=PartialDate.from_iso(row["published"]) if row["published"] else None,
+        url=row["url"],
     )
 
 

@@ -163,7 +163,7 @@ class Briefing(
         shown = await shown_items(self.bot.store, [guild_id])
         since = schedule.last_briefing_at if schedule else None
         state = ServerState(guild_id, local_date(self.bot.clock(), zone), since, shown[guild_id])
-        material = await load_material(self.bot.store, MAX_ARTICLES, guild_id)
+        material = await load_material(self.bot.store, MAX_ARTICLES, guild_id, since)
         embed = briefing_embed(compose(material, state))
         note = "Preview: only you can see this, and it changes nothing."
         if schedule is None:

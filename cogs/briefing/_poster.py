@@ -141,17 +141,21 @@ class Poster:
         try:
             guild_ids = [job.claim.guild_id for job in jobs]
             shown = await shown_items(self.bot.store, guild_ids)
-            # Servers without articles of their own share one read of the operator's material.
+            # Servers that see the same articles and had their last briefing at the same point (most, after
+            # one ingest) share one read of the material.
             own = await guilds_with_libraries(self.bot.store, guild_ids)
-            materials = {0: await load_material(self.bot.store, MAX_ARTICLES)}
-            for guild_id in sorted(own):
-                materials[guild_id] = await load_material(self.bot.store, MAX_ARTICLES, guild_id)
+            materials: dict[tuple[int, str | None], Material] = {}
+            for job in jobs:
+                guild_id, since = job.claim.guild_id, job.schedule.last_briefing_at
+                key = (guild_id if guild_id in own else 0, since)
+                if key not in materials:
+                    materials[key] = await load_material(self.bot.store, MAX_ARTICLES, key[0], since)
 
             slots = asyncio.Semaphore(SEND_CONCURRENCY)
 
             async def attempt(job: Job) -> None:
                 guild_id = job.claim.guild_id
-                material = materials[guild_id if guild_id in own else 0]
+                material = materials[(guild_id if guild_id in own else 0, job.schedule.last_briefing_at)]
                 async with slots:
                     outcomes[guild_id] = await self._send(job, material, shown[guild_id])
 

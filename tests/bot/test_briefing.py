@@ -217,7 +217,7 @@ async def test_the_briefing_posts_at_the_scheduled_moment_not_before_and_once(
     assert titles(standin, briefings) == ["Daily briefing · Sunday 21 April 2019"]
     message = posts(standin, briefings)[0]
     assert message.allowed_mentions == {"parse": []}
-    assert "Russia's Mediation Goals in Libya, ¶" in field(message, "Actor of the day")
+    assert "Russia's Mediation Goals in Libya, ¶" in field(message, "Latest articles")
     assert "Last posted: Sunday 21 April, 08:00" in await status(standin, owner)
 
 
@@ -229,8 +229,43 @@ async def test_the_next_day_brings_the_next_briefing_and_only_new_articles_count
     await tick_at(bot, clock, FIRST_SLOT + timedelta(days=1))
     first, second = posts(standin, briefings)
     assert first.embeds[0]["fields"][0]["name"] == "Latest articles"
-    assert field(second, "New articles") == "None since the last briefing."
+    assert (
+        second.embeds[0]["description"]
+        == "Nothing new since the last briefing, so here is a look back instead."
+    )
+    assert "New articles" not in [f["name"] for f in second.embeds[0]["fields"]]
     assert second.embeds[0]["title"] == "Daily briefing · Monday 22 April 2019"
+
+
+@pytest.mark.cogs("cogs.briefing", "cogs.library")
+async def test_a_briefing_after_an_article_came_in_lists_exactly_what_it_brought_once(
+    bot: BriefingBot, standin: StandIn, owner: User, briefings: Channel, clock: FakeClock
+) -> None:
+    await set_up(standin, owner, briefings)
+    await tick_at(bot, clock, FIRST_SLOT)
+    swap = Path(__file__).resolve().parents[1] / "articles" / "yemen-prisoner-swap.txt"
+    added = await standin.slash(
+        "article add", {"file": (swap.name, swap.read_bytes())}, user=owner, timeout=120
+    )
+    assert added.embeds, added.content
+    await tick_at(bot, clock, FIRST_SLOT + timedelta(days=1))
+    await tick_at(bot, clock, FIRST_SLOT + timedelta(days=2))
+    _, news, quiet = posts(standin, briefings)
+    names = [f["name"] for f in news.embeds[0]["fields"]]
+    assert names[:4] == ["New articles", "New actors", "New events", "Key statements"]
+    assert news.embeds[0]["description"].startswith("1 new article since the last briefing")
+    assert "Mohammed Abdulsalam" in field(news, "New actors")
+    assert "Khalifa Haftar" not in field(news, "New actors") and "Russia" not in field(news, "New actors")
+    assert "We hope this is the first step toward a lasting peace" in field(news, "Key statements")
+    events = field(news, "New events").splitlines()
+    assert all("Yemen's warring sides" in line for line in events)  # only what the new article brought
+    assert [line.split(" · ")[0] for line in events] == [
+        "**2015**",
+        "**Dec 2019**",
+        "**13 Jan 2020**",
+        "**14 Jan 2020**",
+    ]
+    assert quiet.embeds[0]["description"].startswith("Nothing new since the last briefing")
 
 
 async def test_moving_the_time_later_after_todays_post_does_not_post_today_again(
@@ -445,9 +480,9 @@ async def test_statements_and_actors_do_not_repeat_until_all_were_shown(
     bot: BriefingBot, standin: StandIn, owner: User, briefings: Channel, clock: FakeClock
 ) -> None:
     await set_up(standin, owner, briefings)
-    for day in range(7):  # the seed article has six statements
+    for day in range(8):  # the seed article has six statements; the first briefing brings the news
         await tick_at(bot, clock, FIRST_SLOT + timedelta(days=day))
-    messages = posts(standin, briefings)
+    messages = posts(standin, briefings)[1:]
     statements = [field(m, "Statement of the day") for m in messages]
     actors = [field(m, "Actor of the day") for m in messages]
     assert len(messages) == 7
