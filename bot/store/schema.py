@@ -231,6 +231,7 @@ _V5_LIBRARIES: tuple[str, ...] = (
     "CREATE INDEX documents_library ON documents (library, published)",
     "CREATE INDEX documents_library_hash ON documents (library, text_hash)",
     "CREATE INDEX documents_library_url ON documents (library, url_key)",
+    "CREATE INDEX documents_library_ingested ON documents (library, ingested_at)",  # briefings: what is new
     """CREATE TABLE document_texts (
     document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
     text TEXT NOT NULL
