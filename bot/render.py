@@ -75,16 +75,17 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
 
 
-def lines_within(lines: Sequence[str], limit: int, more: str = "…and {n} more") -> str:
-    """As many whole ``lines`` as fit in ``limit`` characters, then a note of how many were left out."""
+def lines_within(lines: Sequence[str], limit: int, more: str = "…and {n} more", *, hidden: int = 0) -> str:
+    """As many whole ``lines`` as fit in ``limit`` characters, then a note of how many were left out
+    (``hidden``: items not even among ``lines``)."""
     whole = "\n".join(lines)
-    if len(whole) <= limit:
+    if len(whole) <= limit and not hidden:
         return whole
-    longest_note = more.format(n=len(lines))
+    longest_note = more.format(n=len(lines) + hidden)
     kept = fitting(lines, limit - len(longest_note) - 1, gap=1)
     if not kept:  # not even the first line fits whole: show what fits of it
         return truncate(whole, limit)
-    return "\n".join([*kept, more.format(n=len(lines) - len(kept))])
+    return "\n".join([*kept, more.format(n=len(lines) - len(kept) + hidden)])
 
 
 def add_field(embed: discord.Embed, name: str, value: str, *, inline: bool = False) -> bool:
@@ -182,17 +183,19 @@ def profile_embed(profile: ActorProfile) -> discord.Embed:
     the events); a list cut short ends "…and N more", and the Timeline and Statements buttons show it all.
     """
     kind = KIND_NAMES[profile.kind][0]
-    mentioned = plural(profile.mentions, "mention") + " in " + plural(len(profile.documents), "document")
+    mentioned = plural(profile.mentions, "mention") + " in " + plural(profile.total_documents, "document")
     footer = "Sources: article title, ¶paragraph"
     embed = _embed(profile.name, f"**{kind}** · {mentioned}", KIND_COLOURS[profile.kind], footer)
     sections = _profile_sections(profile)
-    for index, (name, lines, more, inline) in enumerate(sections):
+    for index, (name, lines, more, inline, hidden) in enumerate(sections):
         share = (EMBED_TOTAL_LIMIT - len(embed)) // (len(sections) - index) - len(name)
-        add_field(embed, name, lines_within(lines, min(FIELD_VALUE_LIMIT, share), more), inline=inline)
+        value = lines_within(lines, min(FIELD_VALUE_LIMIT, share), more, hidden=hidden)
+        add_field(embed, name, value, inline=inline)
     return embed
 
 
-_Section = tuple[str, list[str], str, bool]  # field name, lines, "…and N more" note, inline
+# field name, lines, "…and N more" note, inline, and how many more items the store has than ``lines``
+_Section = tuple[str, list[str], str, bool, int]
 
 
 def _profile_sections(profile: ActorProfile) -> list[_Section]:
@@ -203,24 +206,28 @@ def _profile_sections(profile: ActorProfile) -> list[_Section]:
             [role_line(role) for role in profile.roles] or ["No role stated in the articles."],
             more,
             False,
+            0,
         )
     ]
     if profile.aliases:
         sections.append(
-            ("Also known as", [", ".join(literal(alias, 100) for alias in profile.aliases)], more, False)
+            ("Also known as", [", ".join(literal(alias, 100) for alias in profile.aliases)], more, False, 0)
         )
     for group in profile.relations[:MAX_RELATION_FIELDS]:
-        sections.append((group.label.capitalize(), relation_lines(group), more, True))
+        sections.append((group.label.capitalize(), relation_lines(group), more, True, 0))
     if profile.events:
         lines = [event_line(event) for event in profile.events]
-        sections.append((f"Events ({len(lines)})", lines, more + ": press Timeline", False))
+        hidden = profile.total_events - len(lines)
+        sections.append((f"Events ({profile.total_events})", lines, more + ": press Timeline", False, hidden))
     if profile.quotes:
         lines = [statement_line(quote) for quote in profile.quotes]
-        sections.append((f"Statements ({len(lines)})", lines, more + ": press Statements", False))
-    if profile.documents:
+        hidden = profile.total_quotes - len(lines)
         sections.append(
-            ("Mentioned in", [document_line(document) for document in profile.documents], more, False)
+            (f"Statements ({profile.total_quotes})", lines, more + ": press Statements", False, hidden)
         )
+    if profile.documents:
+        lines = [document_line(document) for document in profile.documents]
+        sections.append(("Mentioned in", lines, more, False, profile.total_documents - len(lines)))
     return sections
 
 

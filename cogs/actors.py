@@ -15,17 +15,23 @@ from bot.extract.model import ActorKind
 from bot.pager import DEFAULT_TIMEOUT, ExpiringView, Pager
 from bot.render import KIND_NAMES, actor_list_pages, profile_embed, statement_pages, timeline_pages
 from bot.resolve import Resolution
+from bot.store import Store
 from bot.store.models import ActorProfile
+
+BUTTON_ITEMS = 200
 
 KIND_CHOICES = [app_commands.Choice(name=names[0], value=kind) for kind, names in KIND_NAMES.items()]
 
 
 class ProfileView(ExpiringView):
-    """The profile's buttons: anyone may press them and gets the list as a private pager of their own."""
+    """The profile's buttons: anyone may press them and gets the list as a private pager of their own,
+    read from the store when pressed (at most :data:`BUTTON_ITEMS`; /timeline and /quote narrow further)."""
 
-    def __init__(self, profile: ActorProfile, *, timeout: float) -> None:
+    def __init__(self, profile: ActorProfile, store: Store, guild: int | None, *, timeout: float) -> None:
         super().__init__(timeout=timeout)
         self.profile = profile
+        self.store = store
+        self.guild = guild
         self.show_timeline.disabled = not profile.events
         self.show_statements.disabled = not profile.quotes
 
@@ -33,15 +39,21 @@ class ProfileView(ExpiringView):
     async def show_timeline(
         self, interaction: discord.Interaction, _: discord.ui.Button[ProfileView]
     ) -> None:
-        pages = timeline_pages(self.profile.events, f"Timeline: {self.profile.name}")
-        await self._page(interaction, pages)
+        found = await self.store.timeline(self.profile.name, limit=BUTTON_ITEMS, guild=self.guild)
+        title = f"Timeline: {self.profile.name}"
+        if found.total > len(found.events):
+            title += f" (first {len(found.events)} of {found.total}; /timeline narrows by date)"
+        await self._page(interaction, timeline_pages(found.events, title))
 
     @discord.ui.button(label="Statements", emoji="💬", custom_id="profile:statements")
     async def show_statements(
         self, interaction: discord.Interaction, _: discord.ui.Button[ProfileView]
     ) -> None:
-        pages = statement_pages(self.profile.quotes, f"Statements: {self.profile.name}")
-        await self._page(interaction, pages)
+        quotes = await self.store.quotes(speaker=self.profile.name, limit=BUTTON_ITEMS, guild=self.guild)
+        title = f"Statements: {self.profile.name}"
+        if self.profile.total_quotes > len(quotes):
+            title += f" (first {len(quotes)} of {self.profile.total_quotes}; /quote narrows by topic)"
+        await self._page(interaction, statement_pages(quotes, title))
 
     async def _page(self, interaction: discord.Interaction, pages: list[discord.Embed]) -> None:
         pager = Pager(pages, interaction.user, timeout=self.timeout or DEFAULT_TIMEOUT)
@@ -68,7 +80,7 @@ class Actors(commands.Cog):
         profile = await self.bot.store.actor(picked.name, guild=interaction.guild_id)
         if profile is None:  # removed by an ingest since the name was resolved
             raise UserFacingError("That actor is no longer in the articles; try /actors.")
-        view = ProfileView(profile, timeout=self.pager_timeout)
+        view = ProfileView(profile, self.bot.store, interaction.guild_id, timeout=self.pager_timeout)
         await view.send(picked.interaction, profile_embed(profile), content=picked.note)
 
     @app_commands.command(name="actors", description="Everyone the articles name, grouped by kind")

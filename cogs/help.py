@@ -8,7 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.store import StoreStats
+from bot.render import lines_within
+from bot.store.models import Summary
 from bot.text import EMBED_DESCRIPTION_LIMIT, FIELD_VALUE_LIMIT, escape, truncate
 
 if TYPE_CHECKING:
@@ -41,27 +42,35 @@ def command_lines(tree: app_commands.CommandTree[Any]) -> list[str]:
     return lines
 
 
-def knowledge_summary(stats: StoreStats) -> str:
-    tables = stats.tables
+def knowledge_summary(summary: Summary) -> str:
     counts = " · ".join(
-        f"**{tables.get(table, 0)}** {label}"
-        for table, label in (("actors", "actors"), ("events", "events"), ("quotes", "statements"))
+        f"**{count}** {label}"
+        for count, label in (
+            (summary.actors, "actors"),
+            (summary.events, "events"),
+            (summary.quotes, "statements"),
+        )
     )
-    articles = len(stats.documents)
-    noun = "article" if articles == 1 else "articles"
-    return f"I answer from **{articles}** {noun}, and cite the paragraph for everything I say.\n{counts}"
+    noun = "article" if summary.documents == 1 else "articles"
+    articles = f"**{summary.documents}** {noun}"
+    return f"I answer from {articles}, and cite the paragraph for everything I say.\n{counts}"
 
 
-def article_list(stats: StoreStats) -> str:
-    titles = [f"• {escape(truncate(d.title or d.key, TITLE_LIMIT))}" for d in stats.documents]
-    return truncate("\n".join(titles), FIELD_VALUE_LIMIT) or "None yet."
+def article_list(summary: Summary) -> str:
+    """The newest titles that fit, then how many more (``/source`` lists them all)."""
+    titles = [f"• {escape(truncate(title, TITLE_LIMIT))}" for title in summary.titles]
+    more = summary.documents - len(titles)
+    return (
+        lines_within(titles, FIELD_VALUE_LIMIT, "…and {n} more: /source lists them", hidden=more)
+        or "None yet."
+    )
 
 
-def help_embed(stats: StoreStats, tree: app_commands.CommandTree[Any]) -> discord.Embed:
+def help_embed(summary: Summary, tree: app_commands.CommandTree[Any]) -> discord.Embed:
     commands_text = "\n".join(command_lines(tree))
-    description = f"{knowledge_summary(stats)}\n\n**Commands**\n{commands_text}"
+    description = f"{knowledge_summary(summary)}\n\n**Commands**\n{commands_text}"
     embed = discord.Embed(title="What I know", description=truncate(description, EMBED_DESCRIPTION_LIMIT))
-    embed.add_field(name="Articles", value=article_list(stats), inline=False)
+    embed.add_field(name="Articles", value=article_list(summary), inline=False)
     embed.add_field(name="This server's own articles", value=LIBRARY_NOTE, inline=False)
     embed.set_footer(text="Options in [brackets] are optional; names and titles autocomplete as you type.")
     return embed
@@ -73,7 +82,7 @@ class Help(commands.Cog):
 
     @app_commands.command(name="help", description="What I know and how to ask me")
     async def help_command(self, interaction: discord.Interaction) -> None:
-        embed = help_embed(await self.bot.store.stats(guild=interaction.guild_id), self.bot.tree)
+        embed = help_embed(await self.bot.store.summary(guild=interaction.guild_id), self.bot.tree)
         await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())
 
 

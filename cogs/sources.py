@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 ENTRY_LIMIT = 600  # one article's lines in the list
 TITLE_LIMIT = 200  # a title inside a longer text
 MORE_ROOM = 100  # for "…and N more" after the articles that fit
+LISTED = 40  # articles read for the list (more than its 4,096 characters can hold)
 
 
 def article_entry(document: DocumentInfo) -> str:
@@ -42,12 +43,13 @@ def article_entry(document: DocumentInfo) -> str:
     return truncate("\n".join((f"**{title}**", " · ".join(details), size)), ENTRY_LIMIT)
 
 
-def articles_embed(documents: list[DocumentInfo]) -> discord.Embed:
-    """Every article that fits the description, newest first, saying how many were left out."""
+def articles_embed(documents: list[DocumentInfo], total: int | None = None) -> discord.Embed:
+    """The newest articles that fit the description, saying how many of ``total`` were left out."""
+    total = len(documents) if total is None else total
     entries = fitting([article_entry(d) for d in documents], EMBED_DESCRIPTION_LIMIT - MORE_ROOM, gap=2)
-    if len(entries) < len(documents):
-        entries.append(f"…and {len(documents) - len(entries)} more: type in the article option to find one.")
-    embed = discord.Embed(title=f"Articles I know ({len(documents)})", description="\n\n".join(entries))
+    if len(entries) < total:
+        entries.append(f"…and {total - len(entries)} more: type in the article option to find one.")
+    embed = discord.Embed(title=f"Articles I know ({total})", description="\n\n".join(entries))
     embed.set_footer(text="Read a paragraph with /source article:<title> paragraph:<number>")
     return embed
 
@@ -87,9 +89,9 @@ class Sources(commands.Cog):
         paragraph: app_commands.Range[int, 1] | None = None,
     ) -> None:
         guild = interaction.guild_id
-        documents = await self.store.documents(guild=guild)
+        documents = await self.store.documents(guild=guild, limit=LISTED)
         if article is None and paragraph is None:
-            embed = articles_embed(documents)
+            embed = articles_embed(documents, (await self.store.summary(guild=guild, titles=0)).documents)
         else:
             embed = paragraph_embed(
                 await self._paragraph(documents, article, 1 if paragraph is None else paragraph, guild)
@@ -120,9 +122,9 @@ class Sources(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         """Articles whose title or key contains what was typed; the value is the key."""
-        typed = current.casefold().strip()
-        documents = await self.store.documents(guild=interaction.guild_id)
-        matches = [d for d in documents if typed in f"{d.title or ''}\n{d.key}".casefold()]
+        matches = await self.store.documents(
+            guild=interaction.guild_id, containing=current.strip(), limit=AUTOCOMPLETE_CHOICES * 2
+        )
         return [
             app_commands.Choice(name=truncate(d.title or d.key, CHOICE_NAME_LIMIT), value=d.key)
             for d in matches[:AUTOCOMPLETE_CHOICES]

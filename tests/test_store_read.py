@@ -302,6 +302,17 @@ async def test_search_highlights_and_cites(reader: Store) -> None:
     assert marked[0].snippet.count("[Benghazi]") == 1
 
 
+async def test_search_ranks_within_the_most_recent_matches_and_widens_when_too_few(
+    reader: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = await reader.search("Tripoli", limit=10)
+    assert len(everything) >= 2
+    newest = max(everything, key=lambda hit: (hit.citation.document, hit.citation.paragraph))
+    monkeypatch.setattr("bot.store.read.SEARCH_WINDOW", 1)
+    assert [h.citation for h in await reader.search("Tripoli", limit=1)] == [newest.citation]
+    assert len(await reader.search("Tripoli", limit=10)) == len(everything)  # too few: the whole store
+
+
 async def test_search_falls_back_to_any_word(reader: Store) -> None:
     hits = await reader.search("Benghazi zebra")
     assert [h.citation.paragraph for h in hits] == [4]

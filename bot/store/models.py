@@ -57,6 +57,18 @@ class StoreStats:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What one server can ask about, for /help: totals from the counts the writer keeps, and the titles
+    of the newest articles."""
+
+    documents: int
+    actors: int
+    events: int
+    quotes: int
+    titles: tuple[str, ...]  # newest ingested first, at most the few /help shows
+
+
+@dataclass(frozen=True)
 class Paragraph:
     citation: Citation
     text: str
@@ -131,7 +143,23 @@ class ActorProfile:
     events: tuple[EventFact, ...]
     quotes: tuple[QuoteFact, ...]
     mentions: int
-    documents: tuple[ActorDocument, ...]
+    documents: tuple[ActorDocument, ...]  # the documents that mention it most
+    # Totals: the lists above hold the first few (a page); None means the list is whole.
+    event_count: int | None = None
+    quote_count: int | None = None
+    document_count: int | None = None
+
+    @property
+    def total_events(self) -> int:
+        return len(self.events) if self.event_count is None else self.event_count
+
+    @property
+    def total_quotes(self) -> int:
+        return len(self.quotes) if self.quote_count is None else self.quote_count
+
+    @property
+    def total_documents(self) -> int:
+        return len(self.documents) if self.document_count is None else self.document_count
 
 
 @dataclass(frozen=True)

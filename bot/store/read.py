@@ -8,6 +8,7 @@ concurrent ingest, and close it on shutdown. Every method answers with the froze
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import sqlite3
 from collections import OrderedDict
@@ -37,6 +38,7 @@ from bot.store.models import (
     RoleFact,
     SearchHit,
     StoreStats,
+    Summary,
     TimelinePage,
 )
 from bot.store.names import normalize_name
@@ -47,14 +49,14 @@ from bot.store.write import SET_META_SQL
 _SNIPPET_TOKENS = 64  # FTS5 allows at most 64; the cog cuts the snippet to its length limit
 _OUT_LABELS = {"leads": "leads", "member_of": "member of", "backs": "backs", "opposes": "opposes"}
 _IN_LABELS = {"leads": "led by", "member_of": "members", "backs": "backed by", "opposes": "opposed by"}
-# The events an actor takes part in: linked to the event, or named (under any alias) in its sentence.
-_TAKES_PART = """(e.id IN (SELECT event_id FROM event_actors WHERE actor_id = {actor})
-    OR EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = {actor} AND m.document_id = e.document_id
-               AND m.paragraph = e.paragraph AND m.sentence = e.sentence))"""
-
-_EVENT_SQL = """
-SELECT e.id, e.date, e.summary, e.evidence, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
-FROM events e JOIN documents d ON d.id = e.document_id"""
+_EVENT_COLUMNS = (
+    "e.id, e.date, e.summary, e.evidence, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence"
+)
+_EVENT_SQL = f"SELECT {_EVENT_COLUMNS} FROM events e JOIN documents d ON d.id = e.document_id"
+_EVENT_COUNT_SQL = "SELECT count(*) FROM events e JOIN documents d ON d.id = e.document_id"
+# An actor's events, through the index the writer keeps (``ae``); the caller puts in the columns.
+_ACTOR_EVENTS_FROM = """SELECT FROM actor_events ae JOIN events e ON e.id = ae.event_id
+JOIN documents d ON d.id = e.document_id"""
 _EVENT_ORDER = " ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence, e.id"
 _QUOTE_SQL = """
 SELECT a.name AS speaker, q.kind, q.text, q.date, s.text AS sentence,
@@ -66,7 +68,16 @@ LEFT JOIN actors a ON a.id = q.speaker_id"""
 _QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence, q.id"
 
 
+SEARCH_WINDOW = 2000  # matching sentences ranked for /search, the most recently stored
 PROFILE_CACHE_SIZE = 256  # profiles kept between ingests (one per server and actor looked up)
+# What a profile reads of each list: what its embed can show; the Timeline and Statements buttons and
+# /timeline and /quote page through the rest from the store.
+PROFILE_EVENTS = 25
+PROFILE_QUOTES = 15
+PROFILE_DOCUMENTS = 10
+PROFILE_ROLES = 10
+PROFILE_ALIASES = 30
+PROFILE_RELATIONS = 400  # relation rows (citations), most attested others first
 
 
 def _libraries(guild: int | None) -> tuple[int, ...]:
@@ -216,16 +227,60 @@ class Store:
             meta = await self._all(report.STATS_META_SQL)
         return report.build_stats(tuple(counts), (tuple(row) for row in documents), version, meta)
 
-    async def documents(self, *, guild: int | None = None, library: int | None = None) -> list[DocumentInfo]:
-        """Every document this server sees (or of one library only), newest publication first."""
+    async def summary(self, *, guild: int | None = None, titles: int = 20) -> Summary:
+        """Totals and the newest titles this server sees, without reading every row behind them."""
+        seen = visible(guild)
+        async with self._snapshot():
+            counts = (
+                await self._all(
+                    "SELECT count(*), coalesce(sum(event_count), 0), coalesce(sum(quote_count), 0)"
+                    f" FROM documents d WHERE {seen}"
+                )
+            )[0]
+            actors = (
+                await self._all(
+                    "SELECT count(DISTINCT ad.actor_id) FROM actor_documents ad"
+                    f" JOIN documents d ON d.id = ad.document_id WHERE {seen}"
+                )
+            )[0][0]
+            rows = await self._all(
+                f"SELECT coalesce(d.title, d.key) FROM documents d WHERE {seen}"
+                " ORDER BY d.ingested_at DESC, d.key LIMIT ?",
+                (titles,),
+            )
+        return Summary(counts[0], actors, counts[1], counts[2], tuple(row[0] for row in rows))
+
+    async def documents(
+        self,
+        *,
+        guild: int | None = None,
+        library: int | None = None,
+        containing: str | None = None,
+        limit: int = -1,
+    ) -> list[DocumentInfo]:
+        """The documents this server sees (or of one library only), newest publication first; with
+        ``containing``, those whose title or key contains it (any case); at most ``limit`` (-1: all)."""
         where = visible(guild) if library is None else f"d.library = {int(library)}"
+        params: list[Any] = []
+        if containing:
+            where += " AND instr(lower(coalesce(d.title, '') || char(10) || d.key), lower(?)) > 0"
+            params.append(containing)
         async with self._snapshot():
             rows = await self._all(
-                f"""SELECT d.key, d.title, d.author, d.published, d.source, d.url, d.ingested_at,
-                          (SELECT count(*) FROM paragraphs WHERE document_id = d.id) AS paragraphs,
+                f"""SELECT d.id, d.key, d.title, d.author, d.published, d.source, d.url, d.ingested_at,
                           d.library, d.added_by
-                   FROM documents d WHERE {where} ORDER BY d.published DESC NULLS LAST, d.key"""
+                   FROM documents d WHERE {where} ORDER BY d.published DESC NULLS LAST, d.key
+                   LIMIT {int(limit)}""",
+                params,
             )
+            sizes = {
+                row[0]: row[1]
+                for row in await self._all(
+                    "SELECT document_id, max(number) FROM paragraphs WHERE document_id IN"
+                    " (SELECT value FROM json_each(?)) GROUP BY document_id",
+                    (json.dumps([r["id"] for r in rows]),),
+                )
+            }
         return [
             DocumentInfo(
                 r["key"],
@@ -234,7 +289,7 @@ class Store:
                 _date(r["published"]),
                 r["source"],
                 r["url"],
-                r["paragraphs"],
+                sizes.get(r["id"], 0),
                 r["ingested_at"],
                 r["library"],
                 r["added_by"],
@@ -244,11 +299,11 @@ class Store:
 
     async def paragraph(self, document: str, number: int, *, guild: int | None = None) -> Paragraph | None:
         """Paragraph ``number`` (1-based) of the document with this key or title (case-insensitive)."""
+        columns = "SELECT d.id, d.key, coalesce(d.title, d.key) AS title FROM documents d"
         async with self._snapshot():
-            rows = await self._all(
-                "SELECT d.id, d.key, coalesce(d.title, d.key) AS title FROM documents d"
-                f" WHERE {visible(guild)} ORDER BY d.key"
-            )
+            rows = await self._all(f"{columns} WHERE d.key = ? AND {visible(guild)}", (document,))
+            if not rows:  # a title, typed: compared folded (case, accents, "the")
+                rows = await self._all(f"{columns} WHERE {visible(guild)} ORDER BY d.key")
             wanted = normalize_name(document)
             match = next((r for r in rows if r["key"] == document), None) or next(
                 (r for r in rows if wanted and normalize_name(r["title"]) == wanted), None
@@ -272,12 +327,10 @@ class Store:
         seen = visible(guild)
         async with self._snapshot():
             actors = await self._all(
-                f"""SELECT a.id, a.name, a.kind, NULL AS role,
-                          (SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document_id
-                           WHERE m.actor_id = a.id AND {seen}) AS weight
-                   FROM actors a WHERE a.id IN (SELECT ad.actor_id FROM actor_documents ad
-                                                JOIN documents d ON d.id = ad.document_id WHERE {seen})
-                   ORDER BY a.id"""
+                f"""SELECT a.id, a.name, a.kind, NULL AS role, sum(ad.mentions) AS weight
+                   FROM actors a JOIN actor_documents ad ON ad.actor_id = a.id
+                   JOIN documents d ON d.id = ad.document_id WHERE {seen}
+                   GROUP BY a.id ORDER BY a.id"""
             )
             aliases = await self._all(
                 f"""SELECT DISTINCT al.actor_id, al.alias, al.id FROM actor_aliases al
@@ -315,8 +368,7 @@ class Store:
                           (SELECT ad.role FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
                            WHERE ad.actor_id = a.id AND ad.role IS NOT NULL AND {seen}
                            ORDER BY d.published DESC NULLS LAST, d.key LIMIT 1) AS role,
-                          (SELECT count(*) FROM mentions m JOIN documents d ON d.id = m.document_id
-                           WHERE m.actor_id = a.id AND {seen}) AS mentions,
+                          sum(ad.mentions) AS mentions,
                           count(*) AS documents
                    FROM actors a JOIN actor_documents ad ON ad.actor_id = a.id
                    JOIN documents d ON d.id = ad.document_id
@@ -349,14 +401,34 @@ class Store:
                     f"""SELECT DISTINCT al.alias FROM actor_aliases al
                         JOIN actor_alias_sources src ON src.alias_id = al.id
                         JOIN documents d ON d.id = src.document_id
-                        WHERE al.actor_id = ? AND {seen} ORDER BY al.alias""",
+                        WHERE al.actor_id = ? AND {seen} ORDER BY al.alias LIMIT {PROFILE_ALIASES}""",
                     (actor_id,),
                 )
             ]
             relations = await self._relations(actor_id, guild)
-            events = await self._events(f" WHERE {seen} AND " + _TAKES_PART.format(actor="?1"), (actor_id,))
-            quotes = await self._quotes(f" WHERE {seen} AND q.speaker_id = ?", (actor_id,))
+            events = await self._actor_events(actor_id, guild, PROFILE_EVENTS)
+            event_count = (
+                await self._all(
+                    f"SELECT count(*) FROM actor_events ae WHERE ae.actor_id = ? AND {visible(guild, 'ae')}",
+                    (actor_id,),
+                )
+            )[0][0]
+            quotes = await self._quotes(f" WHERE {seen} AND q.speaker_id = ?", (actor_id,), PROFILE_QUOTES)
+            quote_count = (
+                await self._all(
+                    "SELECT count(*) FROM quotes q JOIN documents d ON d.id = q.document_id"
+                    f" WHERE q.speaker_id = ? AND {seen}",
+                    (actor_id,),
+                )
+            )[0][0]
             documents = await self._actor_documents(actor_id, guild)
+            totals = (
+                await self._all(
+                    "SELECT count(*), coalesce(sum(ad.mentions), 0) FROM actor_documents ad"
+                    f" JOIN documents d ON d.id = ad.document_id WHERE ad.actor_id = ? AND {seen}",
+                    (actor_id,),
+                )
+            )[0]
         profile = ActorProfile(
             name=found[0]["name"],
             kind=found[0]["kind"],
@@ -365,8 +437,11 @@ class Store:
             relations=relations,
             events=tuple(events),
             quotes=tuple(quotes),
-            mentions=sum(d.mentions for d in documents),
+            mentions=totals[1],
             documents=documents,
+            event_count=event_count,
+            quote_count=quote_count,
+            document_count=totals[0],
         )
         self._profiles[cache_key] = profile
         while len(self._profiles) > PROFILE_CACHE_SIZE:
@@ -379,7 +454,7 @@ class Store:
                       ad.role_sentence AS sentence
                FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
                WHERE ad.actor_id = ? AND ad.role IS NOT NULL AND {visible(guild)}
-               ORDER BY d.published DESC NULLS LAST, d.key""",
+               ORDER BY d.published DESC NULLS LAST, d.key LIMIT {PROFILE_ROLES}""",
             (actor_id,),
         )
         return tuple(RoleFact(r["role"], _citation(r) if r["paragraph"] is not None else None) for r in rows)
@@ -396,7 +471,7 @@ class Store:
                SELECT r.type, 'in', o.name, d.key, coalesce(d.title, d.key), r.paragraph, r.sentence
                FROM relations r JOIN actors o ON o.id = r.actor_id JOIN documents d ON d.id = r.document_id
                WHERE r.target_id = ?1 AND {seen}
-               ORDER BY 1, 2 DESC, 3, 4, 6, 7""",
+               ORDER BY 1, 2 DESC, 3, 4, 6, 7 LIMIT {PROFILE_RELATIONS}""",
             (actor_id,),
         )
         groups: dict[tuple[RelationType, Direction], dict[str, list[Citation]]] = {}
@@ -417,20 +492,38 @@ class Store:
         )
 
     async def _actor_documents(self, actor_id: int, guild: int | None) -> tuple[ActorDocument, ...]:
-        rows = await self._all(
-            f"""SELECT d.key, coalesce(d.title, d.key) AS title, m.paragraph, count(*) AS mentions
-               FROM mentions m JOIN documents d ON d.id = m.document_id
-               WHERE m.actor_id = ? AND {visible(guild)}
-               GROUP BY d.id, m.paragraph ORDER BY d.key, m.paragraph""",
+        """The documents that mention the actor most (the profile shows a few), with the paragraphs."""
+        documents = await self._all(
+            f"""SELECT d.id, d.key, coalesce(d.title, d.key) AS title, ad.mentions
+               FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+               WHERE ad.actor_id = ? AND ad.mentions > 0 AND {visible(guild)}
+               ORDER BY ad.mentions DESC, d.key LIMIT {PROFILE_DOCUMENTS}""",
             (actor_id,),
         )
-        by_document: dict[tuple[str, str], list[sqlite3.Row]] = {}
-        for row in rows:
-            by_document.setdefault((row["key"], row["title"]), []).append(row)
+        paragraphs: dict[int, list[int]] = {}
+        for row in await self._all(
+            f"""SELECT DISTINCT document_id, paragraph FROM mentions
+                WHERE actor_id = ? AND document_id IN ({",".join("?" * len(documents))})
+                ORDER BY paragraph""",
+            (actor_id, *(d["id"] for d in documents)),
+        ):
+            paragraphs.setdefault(row["document_id"], []).append(row["paragraph"])
         return tuple(
-            ActorDocument(key, title, tuple(r["paragraph"] for r in group), sum(r["mentions"] for r in group))
-            for (key, title), group in by_document.items()
+            ActorDocument(d["key"], d["title"], tuple(paragraphs.get(d["id"], ())), d["mentions"])
+            for d in documents
         )
+
+    async def _actor_events(
+        self, actor_id: int, guild: int | None, limit: int, offset: int = 0
+    ) -> list[EventFact]:
+        """The actor's events in date order, one page, from the index the writer keeps."""
+        rows = await self._all(
+            _ACTOR_EVENTS_FROM.replace("SELECT", f"SELECT {_EVENT_COLUMNS}", 1)
+            + f" WHERE ae.actor_id = ? AND {visible(guild, 'ae')}"
+            + f" ORDER BY ae.date_first, ae.event_id LIMIT {int(limit)} OFFSET {int(offset)}",
+            (actor_id,),
+        )
+        return await self._event_facts(rows)
 
     # -- events and quotes -----------------------------------------------------------------------------------
 
@@ -450,24 +543,33 @@ class Store:
         limit, offset = max(0, limit), max(0, offset)
         first = max((d.first_day().isoformat() for d in (start, on) if d), default=None)
         last = min((d.last_day().isoformat() for d in (end, on) if d), default=None)
+        span = " AND (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
+        if actor is None:
+            where = f" WHERE {visible(guild)}" + span
+            async with self._snapshot():
+                total = (await self._all(_EVENT_COUNT_SQL + where, [first, last]))[0][0]
+                events = await self._events(where, [first, last], limit, offset)
+            return TimelinePage(tuple(events), total, offset, limit)
+        canonical = self._canonical(actor, guild)
+        if canonical is None:
+            return TimelinePage((), 0, offset, limit)
+        # One actor: the writer's index of its events, read in date order a page at a time.
         where = (
-            f" WHERE {visible(guild)}"
-            " AND (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
+            " WHERE ae.actor_id = (SELECT id FROM actors WHERE name = ?3)"
+            f" AND {visible(guild, 'ae')}" + span.replace("e.date_first", "ae.date_first")
         )
-        params: list[Any] = [first, last]
-        if actor is not None:
-            canonical = self._canonical(actor, guild)
-            if canonical is None:
-                return TimelinePage((), 0, offset, limit)
-            where += " AND " + _TAKES_PART.format(actor="(SELECT id FROM actors WHERE name = ?3)")
-            params.append(canonical)
+        params = [first, last, canonical]
         async with self._snapshot():
             total = (
-                await self._all(
-                    "SELECT count(*) FROM events e JOIN documents d ON d.id = e.document_id" + where, params
-                )
+                await self._all(_ACTOR_EVENTS_FROM.replace("SELECT", "SELECT count(*)", 1) + where, params)
             )[0][0]
-            events = await self._events(where, params, limit, offset)
+            rows = await self._all(
+                _ACTOR_EVENTS_FROM.replace("SELECT", f"SELECT {_EVENT_COLUMNS}", 1)
+                + where
+                + f" ORDER BY ae.date_first, ae.event_id LIMIT {int(limit)} OFFSET {int(offset)}",
+                params,
+            )
+            events = await self._event_facts(rows)
         return TimelinePage(tuple(events), total, offset, limit)
 
     async def event_years(self, month: int, day: int | None = None, *, guild: int | None = None) -> list[int]:
@@ -493,6 +595,10 @@ class Store:
         rows = await self._all(
             _EVENT_SQL + where + _EVENT_ORDER + f" LIMIT {int(limit)} OFFSET {int(offset)}", params
         )
+        return await self._event_facts(rows)
+
+    async def _event_facts(self, rows: list[sqlite3.Row]) -> list[EventFact]:
+        """Events from their rows, with the actors each links."""
         if not rows:
             return []
         ids = [row["id"] for row in rows]
@@ -593,15 +699,25 @@ class Store:
     async def _search(
         self, query: str, limit: int, marks: tuple[str, str], guild: int | None
     ) -> list[SearchHit]:
+        """Best first among the :data:`SEARCH_WINDOW` most recently stored matching sentences: ranking
+        every match of a common word would cost what the store holds, not what the answer shows. Where the
+        window leaves too few for this server, the whole store is ranked."""
+        sql = f"""SELECT snippet(sentences_fts, 0, ?, ?, '…', ?) AS snippet, s.text, d.key,
+                         coalesce(d.title, d.key) AS title, s.paragraph, s.position
+                  FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid
+                  JOIN documents d ON d.id = s.document_id
+                  WHERE sentences_fts MATCH ? AND sentences_fts.rowid >= ? AND {visible(guild)}
+                  ORDER BY rank, s.id LIMIT ?"""
         async with self._snapshot():
-            rows = await self._all(
-                f"""SELECT snippet(sentences_fts, 0, ?, ?, '…', ?) AS snippet, s.text, d.key,
-                          coalesce(d.title, d.key) AS title, s.paragraph, s.position
-                   FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid
-                   JOIN documents d ON d.id = s.document_id
-                   WHERE sentences_fts MATCH ? AND {visible(guild)} ORDER BY rank, s.id LIMIT ?""",
-                (marks[0], marks[1], _SNIPPET_TOKENS, query, limit),
+            edge = await self._all(
+                "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
+                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (query, SEARCH_WINDOW - 1),
             )
+            since = edge[0][0] if edge else 0
+            rows = await self._all(sql, (marks[0], marks[1], _SNIPPET_TOKENS, query, since, limit))
+            if since and len(rows) < limit:
+                rows = await self._all(sql, (marks[0], marks[1], _SNIPPET_TOKENS, query, 0, limit))
         return [SearchHit(_citation(r, "position"), r["snippet"], r["text"]) for r in rows]
 
     # -- meta ------------------------------------------------------------------------------------------------

@@ -220,6 +220,16 @@ _V4_WORD_FORMS: tuple[str, ...] = (
     *_reindex("quotes_fts", _STEMMING_TOKENIZER),
 )
 
+# An actor takes part in an event when the event links it or the event's sentence names it.
+ACTOR_EVENTS_SQL = """SELECT ea.actor_id, e.date_first, e.id, d.library
+FROM events e JOIN event_actors ea ON ea.event_id = e.id JOIN documents d ON d.id = e.document_id
+WHERE {where}
+UNION
+SELECT m.actor_id, e.date_first, e.id, d.library
+FROM events e JOIN documents d ON d.id = e.document_id
+JOIN mentions m ON m.document_id = e.document_id AND m.paragraph = e.paragraph AND m.sentence = e.sentence
+WHERE {where}"""
+
 # Version 5: libraries. A document belongs to the operator's library (0, visible in every server) or to one
 # server's (its guild id, visible only there). A server's articles keep their text here, since no file on
 # the host holds it, so a new extractor can read them again. Existing documents become the operator's.
@@ -241,6 +251,29 @@ _V5_LIBRARIES: tuple[str, ...] = (
     guild_id INTEGER PRIMARY KEY,
     left_at TEXT NOT NULL
 )""",
+    # Counts kept by the writer, so answers read what they show and not every row behind a total.
+    "ALTER TABLE actor_documents ADD COLUMN mentions INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE documents ADD COLUMN event_count INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE documents ADD COLUMN quote_count INTEGER NOT NULL DEFAULT 0",
+    """UPDATE actor_documents SET mentions = (
+    SELECT count(*) FROM mentions m
+    WHERE m.actor_id = actor_documents.actor_id AND m.document_id = actor_documents.document_id)""",
+    """UPDATE documents SET event_count = (SELECT count(*) FROM events WHERE document_id = documents.id),
+    quote_count = (SELECT count(*) FROM quotes WHERE document_id = documents.id)""",
+    "CREATE INDEX actor_documents_actor ON actor_documents (actor_id, mentions)",
+    # The events an actor takes part in (linked, or named in the event's sentence), in date order, with the
+    # library of their document: a profile reads its first page from here.
+    """CREATE TABLE actor_events (
+    actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    date_first TEXT NOT NULL,
+    event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    library INTEGER NOT NULL,
+    PRIMARY KEY (actor_id, date_first, event_id)
+) WITHOUT ROWID""",
+    "CREATE INDEX actor_events_event ON actor_events (event_id)",
+    "INSERT OR IGNORE INTO actor_events (actor_id, date_first, event_id, library) "
+    + ACTOR_EVENTS_SQL.format(where="1"),
+    "CREATE INDEX quotes_speaker_date ON quotes (speaker_id, date)",
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (

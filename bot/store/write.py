@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bot.extract.model import Actor, Event, Extraction, PartialDate, Quote
 from bot.store.names import normalize_name
+from bot.store.schema import ACTOR_EVENTS_SQL
 
 # Bump when the writer derives stored facts differently, so stores written by an older writer are rebuilt.
 WRITER_VERSION = 1
@@ -123,7 +124,30 @@ def write_extraction(
         _insert_event(conn, document_id, actors, event)
     for quote in extraction.quotes:
         _insert_quote(conn, document_id, actors, quote)
+    _count(conn, document_id)
     return document_counts(conn, document.key)
+
+
+def _count(conn: sqlite3.Connection, document_id: int) -> None:
+    """The counts and the actor-event index the readers use instead of counting rows."""
+    conn.execute(
+        """UPDATE actor_documents SET mentions = (
+               SELECT count(*) FROM mentions m
+               WHERE m.actor_id = actor_documents.actor_id AND m.document_id = ?1)
+           WHERE document_id = ?1""",
+        (document_id,),
+    )
+    conn.execute(
+        """UPDATE documents SET event_count = (SELECT count(*) FROM events WHERE document_id = ?1),
+                                quote_count = (SELECT count(*) FROM quotes WHERE document_id = ?1)
+           WHERE id = ?1""",
+        (document_id,),
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO actor_events (actor_id, date_first, event_id, library) "
+        + ACTOR_EVENTS_SQL.format(where="e.document_id = ?1"),
+        (document_id,),
+    )
 
 
 def document_actor_ids(conn: sqlite3.Connection, key: str) -> set[int]:

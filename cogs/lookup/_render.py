@@ -32,7 +32,7 @@ def short_profile(profile: ActorProfile) -> discord.Embed:
         for label, other in key_relations(profile)
     ]
     embed = discord.Embed(title=truncate(profile.name, EMBED_TITLE_LIMIT), description="\n".join(lines))
-    articles = len(profile.documents)
+    articles = profile.total_documents
     embed.set_footer(text=f"Mentioned {_count(profile.mentions, 'time')} in {_count(articles, 'article')}")
     return embed
 
