@@ -445,7 +445,9 @@ class ActorResolver:
 
 # -- one resolver per store version and server ------------------------------------------------------------
 
-RESOLVERS_KEPT = 8  # per store: the servers asked most recently keep theirs between ingests
+RESOLVERS_KEPT = (
+    4  # per store: the operator's, and those of the servers with articles of their own asked last
+)
 _CACHE: weakref.WeakKeyDictionary[Store, OrderedDict[int, tuple[int, ActorResolver]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -454,13 +456,13 @@ _CACHE: weakref.WeakKeyDictionary[Store, OrderedDict[int, tuple[int, ActorResolv
 async def resolver_for(store: Store, guild: int | None = None) -> ActorResolver:
     """The resolver over the actors this server sees, rebuilt only after an ingest changed them."""
     cache = _CACHE.setdefault(store, OrderedDict())
-    key = int(guild or 0)
+    key = store.scope(guild)
     cached = cache.get(key)
     if cached is not None and cached[0] == store.generation:
         cache.move_to_end(key)
         return cached[1]
     generation = store.generation
-    records = await store.actor_records(guild=guild)
+    records = await store.actor_records(guild=key)
     resolver = await asyncio.to_thread(ActorResolver, records)  # ~0.5 s at 10,000 actors
     cache[key] = (generation, resolver)
     cache.move_to_end(key)

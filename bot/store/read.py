@@ -179,6 +179,11 @@ class Store:
             table.setdefault(row["library"], {}).setdefault(normalize_name(row["name"]), row["actor"])
         self._names, self._aliases = names, aliases
 
+    def scope(self, guild: int | None) -> int:
+        """The library set a server sees, as one key: its id if it has articles of its own, else 0 (it
+        sees only the operator's, like every such server: they share caches)."""
+        return int(guild) if guild and (guild in self._names or guild in self._aliases) else 0
+
     def _canonical(self, name: str, guild: int | None = None) -> str | None:
         """The actor this server can see whose name or alias is ``name`` (case, accents and "the" folded);
         no guessing here: :mod:`bot.resolve` turns what users type into canonical names."""
@@ -384,7 +389,7 @@ class Store:
         canonical = self._canonical(name, guild)
         if canonical is None:
             return None
-        cache_key = (int(guild or 0), canonical)
+        cache_key = (self.scope(guild), canonical)
         if cache_key in self._profiles:
             self._profiles.move_to_end(cache_key)
             return self._profiles[cache_key]
