@@ -1,4 +1,4 @@
-"""``/article add|list|remove``: a server's own library, and what happens to it when the bot leaves.
+"""``/article add|list|remove``: a server's own library.
 
 Adding needs Manage Server (the commands' default permission, checked again at run time). What a server
 adds is visible only there; the operator's articles are visible everywhere and are not the server's to
@@ -7,27 +7,24 @@ remove.
 
 from __future__ import annotations
 
-import logging
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.client import UserFacingError
 from bot.ingest import MAX_ARTICLE_BYTES, decode_article
 from bot.library import Added, Refused
 from bot.pager import DEFAULT_TIMEOUT, NO_MENTIONS, ExpiringView, Pager
 from bot.render import added_embed, library_pages
-from bot.store.servers import cancel_departures, forget_departed, record_departure
 from bot.text import CHOICE_NAME_LIMIT, literal, truncate
 from bot.web import FetchError, fetch, normalize_url
 
 if TYPE_CHECKING:
     from bot.client import BriefingBot
 
-log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
@@ -92,12 +89,6 @@ class Library(commands.GroupCog, group_name="article", group_description="This s
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
         self.timeout = DEFAULT_TIMEOUT
-
-    async def cog_load(self) -> None:
-        self.forget_loop.start()
-
-    async def cog_unload(self) -> None:
-        self.forget_loop.cancel()
 
     # -- /article add ----------------------------------------------------------------------------------------
 
@@ -236,30 +227,6 @@ class Library(commands.GroupCog, group_name="article", group_description="This s
             for d in documents
             if typed in f"{d.title or ''}\n{d.key}".casefold()
         ][:AUTOCOMPLETE_CHOICES]
-
-    # -- when the bot leaves a server ------------------------------------------------------------------------
-
-    @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        await record_departure(self.bot.store, guild.id, self.bot.clock())
-        log.info("left guild %s: its library and settings go in 30 days unless I am added back", guild.id)
-
-    @commands.Cog.listener()
-    async def on_guild_join(self, guild: discord.Guild) -> None:
-        await cancel_departures(self.bot.store, [guild.id])
-
-    @commands.Cog.listener()
-    async def on_ready(self) -> None:
-        await cancel_departures(self.bot.store, [guild.id for guild in self.bot.guilds])
-
-    @tasks.loop(hours=6)
-    async def forget_loop(self) -> None:
-        for guild_id in await forget_departed(self.bot.store, self.bot.clock()):
-            log.info("forgot guild %s: 30 days since I was removed", guild_id)
-
-    @forget_loop.before_loop
-    async def _wait_until_ready(self) -> None:
-        await self.bot.wait_until_ready()
 
 
 async def setup(bot: BriefingBot) -> None:

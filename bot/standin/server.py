@@ -16,7 +16,7 @@ from bot.standin.gateway import GUILD_MEMBERS, INVALID_SESSION, RECONNECT, Gatew
 from bot.standin.interaction_routes import InteractionRoutes
 from bot.standin.interactions import InteractionResult
 from bot.standin.model import SEND_MESSAGES, Channel, Guild, Member, Message, Overwrite, Role, User
-from bot.standin.payloads import channel_payload, member_payload
+from bot.standin.payloads import Json, channel_payload, member_payload
 from bot.standin.rest import HttpFront, Router
 
 # Close codes after which Discord will not resume the session.
@@ -85,6 +85,22 @@ class StandIn(Drivers):
             "GUILD_CREATE", lambda session: self.gateway.guild_create(session, guild), guild_id=guild.id
         )
         return guild
+
+    def remove_bot(self, guild: Guild) -> None:
+        """The bot is removed from ``guild`` (kicked, or the guild deleted): GUILD_DELETE, not unavailable."""
+        self.gateway.dispatch("GUILD_DELETE", {"id": str(guild.id)}, guild_id=guild.id)
+        self.world.guilds.pop(guild.id, None)
+
+    def readd_bot(self, guild: Guild) -> None:
+        """The bot is added back to ``guild``, as it was: GUILD_CREATE without ``unavailable`` (a join)."""
+        self.world.guilds[guild.id] = guild
+
+        def joined(session: Any) -> Json:
+            payload = dict(self.gateway.guild_create(session, guild))
+            payload.pop("unavailable", None)
+            return payload
+
+        self.gateway.dispatch("GUILD_CREATE", joined, guild_id=guild.id)
 
     def add_role(self, guild: Guild, name: str, permissions: int) -> Role:
         return self.world.add_role(guild, name, permissions)

@@ -3,6 +3,7 @@ beside the operator's articles that every server sees."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,56 @@ async def test_internal_addresses_are_refused_without_the_setting(site, bot, sta
     assert refused.content.startswith("Not added:") and "\n" not in refused.content
     assert site.hits["/news/port-talks"] == 0
     assert await bot.store.documents(library=standin.default_channel.guild_id) == []
+
+
+# -- when the bot leaves a server ------------------------------------------------------------------------
+
+
+async def test_a_server_the_bot_left_is_forgotten_after_30_days_unless_it_comes_back(
+    other: Other, bot, standin: StandIn, clock
+) -> None:
+    from datetime import timedelta
+
+    guild = standin.world.guilds[other.channel.guild_id]
+    added = await add_file(standin, SOMALIA, user=other.admin, channel=other.channel)
+    assert added.embeds, added.content
+    await standin.slash("lookup on", user=other.admin, channel=other.channel)
+    upkeep = bot.get_cog("Upkeep")
+
+    async def departures() -> list[tuple]:
+        async with bot.store.transaction() as conn:
+            return [
+                tuple(row) for row in await conn.execute_fetchall("SELECT guild_id FROM guild_departures")
+            ]
+
+    standin.remove_bot(guild)
+    await bot.wait_for("guild_remove", timeout=5)
+    for _ in range(50):  # the listener writes right after the event
+        if await departures():
+            break
+        await asyncio.sleep(0.05)
+    assert await departures() == [(guild.id,)]
+    clock.now += timedelta(days=29)
+    await upkeep.forget_loop()
+    assert len(await bot.store.documents(library=guild.id)) == 1  # kept: it may come back
+
+    standin.readd_bot(guild)
+    await bot.wait_for("guild_join", timeout=5)
+    for _ in range(50):
+        if not await departures():
+            break
+        await asyncio.sleep(0.05)
+    assert await departures() == []
+
+    standin.remove_bot(guild)
+    await bot.wait_for("guild_remove", timeout=5)
+    await asyncio.sleep(0.2)
+    clock.now += timedelta(days=31)
+    await upkeep.forget_loop()
+    assert await bot.store.documents(library=guild.id) == []
+    assert not await bot.store.actor("Aden Duale", guild=guild.id)
+    async with bot.store.transaction() as conn:
+        settings = list(
+            await conn.execute_fetchall("SELECT 1 FROM guild_settings WHERE guild_id = ?", (guild.id,))
+        )
+    assert settings == []
