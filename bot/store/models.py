@@ -84,7 +84,12 @@ class RoleFact:
 @dataclass(frozen=True)
 class RelatedActor:
     name: str
-    citations: tuple[Citation, ...]
+    citations: tuple[Citation, ...]  # the first sentence that states the link (or all of them)
+    attested: int = 0  # how many sentences state it (0: as many as ``citations``)
+
+    @property
+    def strength(self) -> int:
+        return self.attested or len(self.citations)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ concurrent ingest, and close it on shutdown. Every method answers with the froze
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import random
 import sqlite3
@@ -52,12 +53,14 @@ _IN_LABELS = {"leads": "led by", "member_of": "members", "backs": "backed by", "
 _EVENT_COLUMNS = (
     "e.id, e.date, e.summary, e.evidence, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence"
 )
-_EVENT_SQL = f"SELECT {_EVENT_COLUMNS} FROM events e JOIN documents d ON d.id = e.document_id"
-_EVENT_COUNT_SQL = "SELECT count(*) FROM events e JOIN documents d ON d.id = e.document_id"
+# CROSS JOIN keeps events the outer loop, read in the order of their date index.
+_EVENT_SQL = f"SELECT {_EVENT_COLUMNS} FROM events e CROSS JOIN documents d ON d.id = e.document_id"
+_EVENT_COUNT_SQL = "SELECT count(*) FROM events e CROSS JOIN documents d ON d.id = e.document_id"
 # An actor's events, through the index the writer keeps (``ae``); the caller puts in the columns.
 _ACTOR_EVENTS_FROM = """SELECT FROM actor_events ae JOIN events e ON e.id = ae.event_id
 JOIN documents d ON d.id = e.document_id"""
-_EVENT_ORDER = " ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence, e.id"
+# The date index's order: a page is read without sorting every event (ties in the order stored).
+_EVENT_ORDER = " ORDER BY e.date_first, e.date_last, e.id"
 _QUOTE_SQL = """
 SELECT a.name AS speaker, q.kind, q.text, q.date, s.text AS sentence,
        d.key, coalesce(d.title, d.key) AS title, q.paragraph, q.sentence AS position
@@ -77,7 +80,7 @@ PROFILE_QUOTES = 15
 PROFILE_DOCUMENTS = 10
 PROFILE_ROLES = 10
 PROFILE_ALIASES = 30
-PROFILE_RELATIONS = 400  # relation rows (citations), most attested others first
+PROFILE_RELATIONS = 200  # other actors over all link types, the best attested first
 
 
 def _libraries(guild: int | None) -> tuple[int, ...]:
@@ -163,9 +166,8 @@ class Store:
         """Which names each library knows: an actor's name where a document of it names the actor, an
         alias where a document of it gives the alias."""
         rows = await self._all(
-            """SELECT DISTINCT a.name AS actor, a.name, d.library, 0 AS alias
-               FROM actors a JOIN actor_documents ad ON ad.actor_id = a.id
-               JOIN documents d ON d.id = ad.document_id
+            """SELECT a.name AS actor, a.name, al.library, 0 AS alias
+               FROM actors a JOIN actor_libraries al ON al.actor_id = a.id
                UNION ALL
                SELECT DISTINCT a.name, al.alias, d.library, 1
                FROM actor_aliases al JOIN actors a ON a.id = al.actor_id
@@ -244,8 +246,7 @@ class Store:
             )[0]
             actors = (
                 await self._all(
-                    "SELECT count(DISTINCT ad.actor_id) FROM actor_documents ad"
-                    f" JOIN documents d ON d.id = ad.document_id WHERE {seen}"
+                    f"SELECT count(DISTINCT l.actor_id) FROM actor_libraries l WHERE {visible(guild, 'l')}"
                 )
             )[0][0]
             rows = await self._all(
@@ -332,9 +333,8 @@ class Store:
         seen = visible(guild)
         async with self._snapshot():
             actors = await self._all(
-                f"""SELECT a.id, a.name, a.kind, NULL AS role, sum(ad.mentions) AS weight
-                   FROM actors a JOIN actor_documents ad ON ad.actor_id = a.id
-                   JOIN documents d ON d.id = ad.document_id WHERE {seen}
+                f"""SELECT a.id, a.name, a.kind, NULL AS role, sum(l.mentions) AS weight
+                   FROM actors a JOIN actor_libraries l ON l.actor_id = a.id WHERE {visible(guild, "l")}
                    GROUP BY a.id ORDER BY a.id"""
             )
             aliases = await self._all(
@@ -342,10 +342,10 @@ class Store:
                    JOIN actor_alias_sources src ON src.alias_id = al.id
                    JOIN documents d ON d.id = src.document_id WHERE {seen} ORDER BY al.id"""
             )
+            # The latest role each library gives: what users name an actor by ("the RIAC director").
             roles = await self._all(
-                f"""SELECT ad.actor_id, ad.role FROM actor_documents ad
-                   JOIN documents d ON d.id = ad.document_id WHERE ad.role IS NOT NULL AND {seen}
-                   ORDER BY d.published DESC NULLS LAST, d.key"""
+                f"""SELECT l.actor_id, l.role FROM actor_libraries l
+                   WHERE l.role IS NOT NULL AND {visible(guild, "l")} ORDER BY l.role_published DESC"""
             )
         names: dict[int, list[str]] = {}
         for row in aliases:
@@ -366,18 +366,14 @@ class Store:
 
     async def actors(self, kind: ActorKind | None = None, *, guild: int | None = None) -> list[ActorSummary]:
         """All actors this server sees (or those of one kind), most mentioned first."""
-        seen = visible(guild)
         async with self._snapshot():
             rows = await self._all(
                 f"""SELECT a.name, a.kind,
-                          (SELECT ad.role FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
-                           WHERE ad.actor_id = a.id AND ad.role IS NOT NULL AND {seen}
-                           ORDER BY d.published DESC NULLS LAST, d.key LIMIT 1) AS role,
-                          sum(ad.mentions) AS mentions,
-                          count(*) AS documents
-                   FROM actors a JOIN actor_documents ad ON ad.actor_id = a.id
-                   JOIN documents d ON d.id = ad.document_id
-                   WHERE (?1 IS NULL OR a.kind = ?1) AND {seen}
+                          (SELECT x.role FROM actor_libraries x WHERE x.actor_id = a.id AND x.role IS NOT NULL
+                           AND {visible(guild, "x")} ORDER BY x.role_published DESC LIMIT 1) AS role,
+                          sum(l.mentions) AS mentions, sum(l.documents) AS documents
+                   FROM actors a JOIN actor_libraries l ON l.actor_id = a.id
+                   WHERE (?1 IS NULL OR a.kind = ?1) AND {visible(guild, "l")}
                    GROUP BY a.id ORDER BY mentions DESC, a.name""",
                 (kind,),
             )
@@ -429,8 +425,8 @@ class Store:
             documents = await self._actor_documents(actor_id, guild)
             totals = (
                 await self._all(
-                    "SELECT count(*), coalesce(sum(ad.mentions), 0) FROM actor_documents ad"
-                    f" JOIN documents d ON d.id = ad.document_id WHERE ad.actor_id = ? AND {seen}",
+                    "SELECT coalesce(sum(l.documents), 0), coalesce(sum(l.mentions), 0)"
+                    f" FROM actor_libraries l WHERE l.actor_id = ? AND {visible(guild, 'l')}",
                     (actor_id,),
                 )
             )[0]
@@ -467,31 +463,38 @@ class Store:
     async def _relations(self, actor_id: int, guild: int | None) -> tuple[RelationGroup, ...]:
         """Links in both directions, grouped by (type, direction); ally_of reads the same both ways."""
         seen = visible(guild)
+        # Each other actor once per link type and direction: how many sentences state the link, and the
+        # first of them to cite; the best attested first.
         rows = await self._all(
-            f"""SELECT r.type, 'out' AS direction, o.name, d.key, coalesce(d.title, d.key) AS title,
-                      r.paragraph, r.sentence
-               FROM relations r JOIN actors o ON o.id = r.target_id JOIN documents d ON d.id = r.document_id
-               WHERE r.actor_id = ?1 AND {seen}
-               UNION ALL
-               SELECT r.type, 'in', o.name, d.key, coalesce(d.title, d.key), r.paragraph, r.sentence
-               FROM relations r JOIN actors o ON o.id = r.actor_id JOIN documents d ON d.id = r.document_id
-               WHERE r.target_id = ?1 AND {seen}
-               ORDER BY 1, 2 DESC, 3, 4, 6, 7 LIMIT {PROFILE_RELATIONS}""",
+            f"""SELECT g.type, g.direction, o.name, g.attested, d.key, coalesce(d.title, d.key) AS title,
+                       r.paragraph, r.sentence
+                FROM (SELECT r.type, 'out' AS direction, r.target_id AS other, count(*) AS attested,
+                             min(r.id) AS first
+                      FROM relations r JOIN documents d ON d.id = r.document_id
+                      WHERE r.actor_id = ?1 AND {seen} GROUP BY r.type, r.target_id
+                      UNION ALL
+                      SELECT r.type, 'in', r.actor_id, count(*), min(r.id)
+                      FROM relations r JOIN documents d ON d.id = r.document_id
+                      WHERE r.target_id = ?1 AND {seen} GROUP BY r.type, r.actor_id) g
+                JOIN actors o ON o.id = g.other JOIN relations r ON r.id = g.first
+                JOIN documents d ON d.id = r.document_id
+                ORDER BY g.type, g.direction DESC, g.attested DESC, o.name LIMIT {PROFILE_RELATIONS}""",
             (actor_id,),
         )
-        groups: dict[tuple[RelationType, Direction], dict[str, list[Citation]]] = {}
+        groups: dict[tuple[RelationType, Direction], dict[str, RelatedActor]] = {}
         for row in rows:
             direction: Direction = "both" if row["type"] == "ally_of" else row["direction"]
-            citations = groups.setdefault((row["type"], direction), {}).setdefault(row["name"], [])
-            citation = _citation(row)
-            if citation not in citations:
-                citations.append(citation)
+            others = groups.setdefault((row["type"], direction), {})
+            known = others.get(row["name"])  # ally_of: the same other in both directions
+            attested = row["attested"] + (known.attested if known else 0)
+            citations = known.citations if known else (_citation(row),)
+            others[row["name"]] = RelatedActor(row["name"], citations, attested)
         return tuple(
             RelationGroup(
                 type=kind,
                 direction=direction,
                 label=_relation_label(kind, direction),
-                actors=tuple(RelatedActor(name, tuple(cites)) for name, cites in others.items()),
+                actors=tuple(sorted(others.values(), key=lambda other: (-other.attested, other.name))),
             )
             for (kind, direction), others in groups.items()
         )
@@ -550,10 +553,23 @@ class Store:
         last = min((d.last_day().isoformat() for d in (end, on) if d), default=None)
         span = " AND (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
         if actor is None:
-            where = f" WHERE {visible(guild)}" + span
+            # Bounds the date index can use: no event spans more than a year (its precision at most).
+            where, params = f" WHERE {visible(guild)}", []
+            if first is not None:
+                earliest = (dt.date.fromisoformat(first) - dt.timedelta(days=366)).isoformat()
+                where += " AND e.date_last >= ? AND e.date_first >= ?"
+                params += [first, earliest]
+            if last is not None:
+                where += " AND e.date_first <= ?"
+                params.append(last)
+            counted = (
+                f"SELECT coalesce(sum(d.event_count), 0) FROM documents d WHERE {visible(guild)}"
+                if not params
+                else _EVENT_COUNT_SQL + where
+            )
             async with self._snapshot():
-                total = (await self._all(_EVENT_COUNT_SQL + where, [first, last]))[0][0]
-                events = await self._events(where, [first, last], limit, offset)
+                total = (await self._all(counted, params))[0][0]
+                events = await self._events(where, params, limit, offset)
             return TimelinePage(tuple(events), total, offset, limit)
         canonical = self._canonical(actor, guild)
         if canonical is None:
@@ -565,9 +581,11 @@ class Store:
         )
         params = [first, last, canonical]
         async with self._snapshot():
-            total = (
-                await self._all(_ACTOR_EVENTS_FROM.replace("SELECT", "SELECT count(*)", 1) + where, params)
-            )[0][0]
+            if first is None and last is None:  # the index alone
+                counted = "SELECT count(*) FROM actor_events ae" + where.split(" AND (?1", 1)[0]
+            else:
+                counted = _ACTOR_EVENTS_FROM.replace("SELECT", "SELECT count(*)", 1) + where
+            total = (await self._all(counted, params))[0][0]
             rows = await self._all(
                 _ACTOR_EVENTS_FROM.replace("SELECT", f"SELECT {_EVENT_COLUMNS}", 1)
                 + where

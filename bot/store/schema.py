@@ -230,6 +230,21 @@ FROM events e JOIN documents d ON d.id = e.document_id
 JOIN mentions m ON m.document_id = e.document_id AND m.paragraph = e.paragraph AND m.sentence = e.sentence
 WHERE {where}"""
 
+# Per actor and library: its mentions, documents and the latest role a document of that library gives it
+# (with that document's date, to pick the latest across libraries).
+ACTOR_LIBRARIES_SQL = """
+INSERT INTO actor_libraries (actor_id, library, mentions, documents, role, role_published)
+SELECT ad.actor_id, d.library, sum(ad.mentions), count(*),
+       (SELECT x.role FROM actor_documents x JOIN documents y ON y.id = x.document_id
+        WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
+        ORDER BY y.published DESC NULLS LAST, y.key LIMIT 1),
+       (SELECT coalesce(y.published, '') FROM actor_documents x JOIN documents y ON y.id = x.document_id
+        WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
+        ORDER BY y.published DESC NULLS LAST, y.key LIMIT 1)
+FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+WHERE {where}
+GROUP BY ad.actor_id, d.library"""
+
 # Version 5: libraries. A document belongs to the operator's library (0, visible in every server) or to one
 # server's (its guild id, visible only there). A server's articles keep their text here, since no file on
 # the host holds it, so a new extractor can read them again. Existing documents become the operator's.
@@ -274,6 +289,17 @@ _V5_LIBRARIES: tuple[str, ...] = (
     "INSERT OR IGNORE INTO actor_events (actor_id, date_first, event_id, library) "
     + ACTOR_EVENTS_SQL.format(where="1"),
     "CREATE INDEX quotes_speaker_date ON quotes (speaker_id, date)",
+    """CREATE TABLE actor_libraries (
+    actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    library INTEGER NOT NULL,
+    mentions INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    role TEXT,
+    role_published TEXT,
+    PRIMARY KEY (library, actor_id)
+) WITHOUT ROWID""",
+    "CREATE INDEX actor_libraries_actor ON actor_libraries (actor_id)",
+    ACTOR_LIBRARIES_SQL.format(where="1"),
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.extract.model import Actor, Event, Extraction, PartialDate, Quote
 from bot.store.names import normalize_name
-from bot.store.schema import ACTOR_EVENTS_SQL
+from bot.store.schema import ACTOR_EVENTS_SQL, ACTOR_LIBRARIES_SQL
 
 # Bump when the writer derives stored facts differently, so stores written by an older writer are rebuilt.
 WRITER_VERSION = 1
@@ -169,6 +169,10 @@ def finish_run(
     None), record the run."""
     conn.execute("DELETE FROM actor_aliases WHERE id NOT IN (SELECT alias_id FROM actor_alias_sources)")
     conn.execute("DELETE FROM actors WHERE id NOT IN (SELECT actor_id FROM actor_documents)")
+    ids = None if actor_ids is None else json.dumps(sorted(actor_ids))
+    scope = "?1 IS NULL OR {column} IN (SELECT value FROM json_each(?1))"
+    conn.execute(f"DELETE FROM actor_libraries WHERE {scope.format(column='actor_id')}", (ids,))
+    conn.execute(ACTOR_LIBRARIES_SQL.format(where=scope.format(column="ad.actor_id")), (ids,))
     # The headline role is the one given by the most recently published document that gives any.
     conn.execute(
         """UPDATE actors SET role = (
@@ -176,7 +180,7 @@ def finish_run(
                WHERE ad.actor_id = actors.id AND ad.role IS NOT NULL
                ORDER BY d.published DESC NULLS LAST, d.key LIMIT 1)
            WHERE ?1 IS NULL OR id IN (SELECT value FROM json_each(?1))""",
-        (None if actor_ids is None else json.dumps(sorted(actor_ids)),),
+        (ids,),
     )
     generation = int(get_meta(conn, "generation") or 0) + 1
     for key, value in (

@@ -42,7 +42,7 @@ def key_relations(profile: ActorProfile, limit: int = MAX_RELATIONS) -> list[tup
     attested first, each other actor once; as (label, other actor)."""
     links = sorted(
         ((group, other) for group in profile.relations for other in group.actors if other.citations),
-        key=lambda link: (RELATION_PRIORITY.index(link[0].type), -len(link[1].citations)),
+        key=lambda link: (RELATION_PRIORITY.index(link[0].type), -link[1].strength),
     )
     chosen: dict[str, tuple[str, RelatedActor]] = {}
     for group, other in links:
