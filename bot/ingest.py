@@ -14,15 +14,15 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from bot.config import Settings
 from bot.extract.model import Document, Extraction
-from bot.store.schema import StoreError, connect, quick_check, transaction
+from bot.store.schema import StoreError, connect, transaction
 from bot.store.write import (
     WRITER_VERSION,
     DocumentCounts,
@@ -275,6 +275,10 @@ class _Writer:
             raise StoreError(
                 f"{self.db_path}: {error}; stopped at {name} (the files before it are stored)"
             ) from None
+        except sqlite3.DatabaseError as error:  # damage the cheap check at opening could not see
+            raise StoreError(
+                f"{self.db_path}: damaged store ({error}); stopped at {name}; run `python -m bot check`"
+            ) from None
 
 
 def _one_file_per_key(articles: list[_Article], refused: list[Refusal]) -> list[_Article]:
@@ -325,9 +329,23 @@ def _parse(path: Path, pipeline: Pipeline) -> _Article:
 def _stored_fingerprints(db_path: Path) -> dict[str, Fingerprint]:
     if not db_path.exists():
         return {}
-    with closing(connect(db_path, create=False)) as conn:
-        quick_check(conn, db_path)
+    with _opened(db_path) as conn:
         return fingerprints(conn)
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[sqlite3.Connection]:
+    """The store, after the cheap check made at every opening: the header (``connect``) and the schema pages
+    can be read. It costs the same at any size; the full check reads every page (``python -m bot check``).
+    Damage met while reading here is one line too, never a traceback."""
+    with closing(connect(path, create=False)) as conn:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            yield conn
+        except sqlite3.OperationalError:  # busy, locked: not damage
+            raise
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: damaged store ({error}); refusing to overwrite it") from None
 
 
 def _extract(article: _Article, pipeline: Pipeline) -> Extraction:
@@ -411,8 +429,7 @@ def _snapshot(articles_dir: Path, version: str) -> list[object]:
 def _last_snapshot(db_path: Path) -> tuple[list[object], tuple[Refusal, ...]] | None:
     if not db_path.exists():
         return None
-    with closing(connect(db_path, create=False)) as conn:
-        quick_check(conn, db_path)
+    with _opened(db_path) as conn:
         value = get_meta(conn, SNAPSHOT_META)
     if value is None:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -334,6 +335,38 @@ def test_ensure_store_refuses_a_file_that_is_not_a_store(articles: Path, db: Pat
     with pytest.raises(StoreError, match="not a SQLite database"):
         ensure_store(settings_for(db, articles))
     assert db.read_bytes() == b"my precious spreadsheet"
+
+
+def wreck_page_of(db: Path, table: str) -> bytes:
+    """Overwrite the first page of ``table`` (checkpointed into the file first); the file's new bytes."""
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (page,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (table,)).fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    data = bytearray(db.read_bytes())
+    data[(page - 1) * size : page * size] = b"\xff" * size
+    db.write_bytes(bytes(data))
+    return bytes(data)
+
+
+@pytest.mark.usefixtures("use_fake_pipeline")
+def test_damage_start_up_reads_is_one_clear_error_and_the_file_is_left_alone(
+    articles: Path, db: Path
+) -> None:
+    ensure_store(settings_for(db, articles))
+    (articles / "offensive.txt").write_text(ARTICLE_ONE + "\nEgypt backs Haftar.\n", encoding="utf-8")
+    damaged = wreck_page_of(db, "documents")  # a changed file: start-up reads the stored documents
+    with pytest.raises(StoreError, match=r"damaged store .*malformed.*; refusing to overwrite it"):
+        ensure_store(settings_for(db, articles))
+    assert db.read_bytes() == damaged
+
+
+@pytest.mark.usefixtures("use_fake_pipeline")
+def test_start_up_does_not_read_every_page(articles: Path, db: Path) -> None:
+    """The full check is `python -m bot check` (tests/test_cli.py); start-up costs the same at any size."""
+    ensure_store(settings_for(db, articles))
+    wreck_page_of(db, "sentences_fts_data")  # search's index: start-up has no reason to read it
+    assert ensure_store(settings_for(db, articles)) == StoreCheck()
 
 
 def test_ensure_store_without_articles_or_store(tmp_path: Path, db: Path) -> None:
