@@ -159,10 +159,14 @@ ADMIN_COMMANDS = ("briefing", "lookup")  # run by the owner (Manage Server)
 # -- the phases, each in its own process -----------------------------------------------------------------
 
 
-def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
+def _summary(values: list[float | None]) -> dict[str, float]:
+    """Median and p99 in ms; ``failed`` counts calls never acknowledged (left out of the figures)."""
+    ordered = sorted(value for value in values if value is not None)
+    if not ordered:
+        return {"median_ms": float("nan"), "p99_ms": float("nan"), "n": 0, "failed": len(values)}
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return {"median_ms": statistics.median(values) * 1000, "p99_ms": p99 * 1000, "n": len(values)}
+    summary = {"median_ms": statistics.median(ordered) * 1000, "p99_ms": p99 * 1000, "n": len(ordered)}
+    return summary | {"failed": len(values) - len(ordered)}
 
 
 def _rss_mb() -> float:
@@ -205,6 +209,7 @@ async def _measure_bot(standin, client, p: Probe, rounds: int, profiled: int) ->
     rows: dict[str, dict[str, float]] = {}
     answers: dict[str, dict[str, float]] = {}
     not_measured: list[str] = []
+    errors: dict[str, str] = {}
     # /actor, first call: each of the most mentioned actors once (nothing cached yet)
     first = [(await standin.slash("actor", {"name": name})).ack_latency for name in p.actors[:30]]
     rows["/actor biggest actors, first call"] = _summary(first)
@@ -222,7 +227,9 @@ async def _measure_bot(standin, client, p: Probe, rounds: int, profiled: int) ->
             for _ in range(rounds):
                 result = await standin.slash(name, options, user=user)
                 acks.append(result.ack_latency)
-                done.append(result.last_activity - result.dispatched_at)
+                done.append(result.last_activity - result.dispatched_at if result.dispatched_at else None)
+                if result.rejections:
+                    errors.setdefault(f"/{name} {label}".rstrip(), str(result.rejections[0])[:200])
             row = f"/{name} {label}".rstrip()
             rows[row] = _summary(acks)
             if result.deferred:
@@ -254,7 +261,13 @@ async def _measure_bot(standin, client, p: Probe, rounds: int, profiled: int) ->
     for name in p.actors[:profiled]:
         await standin.slash("actor", {"name": name})
     memory = {"before_mb": before, "after_mb": _rss_mb(), "profiled": min(profiled, len(p.actors))}
-    return {"rows": rows, "answers": answers, "memory": memory, "not_measured": not_measured}
+    return {
+        "rows": rows,
+        "answers": answers,
+        "memory": memory,
+        "not_measured": not_measured,
+        "errors": errors,
+    }
 
 
 async def _start_phase(db: Path, articles: Path) -> dict[str, Any]:
@@ -340,7 +353,10 @@ def _verdict(ok: bool) -> str:
 
 
 def _cell(row: dict[str, float] | None, form: str) -> str:
-    return f"{form.format(row['median_ms'])} ({form.format(row['p99_ms'])})" if row else "–"
+    if not row:
+        return "–"
+    failed = f", {row['failed']} unanswered" if row.get("failed") else ""
+    return f"{form.format(row['median_ms'])} ({form.format(row['p99_ms'])}{failed})"
 
 
 def report(results: list[dict[str, Any]]) -> str:
@@ -406,6 +422,9 @@ def report(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {label} | {cells} | {growth:.2f}× | {verdict} |")
     profiled = ", ".join(f"{r['memory']['profiled']:,}" for r in results)
     lines += ["", f"Actors profiled before reading memory: {profiled}."]
+    for result in results:
+        for name, error in result["errors"].items():
+            lines.append(f"At {result['size']:,} articles `{name}` was refused by the stand-in: {error}")
     missing = sorted({name for r in results for name in r["not_measured"]})
     if missing:
         lines.append(f"Commands with required options and no case in `bench/scale.py`: {', '.join(missing)}.")
