@@ -89,8 +89,8 @@ def report(rows: list[Row], unchanged_ms: float) -> str:
         "",
         f"`python -m bench ingest` on {platform.machine()} / Python {platform.python_version()} / "
         f"SQLite {sqlite3.sqlite_version}, {time.strftime('%Y-%m-%d')}. Each corpus goes into a fresh store "
-        "in one run (read, parse, extract, write, one transaction). *Pipeline* is parse + extract alone; "
-        "*store* is the rest.",
+        "in one run (read, parse, extract, write: one transaction per file). *Pipeline* is parse + extract "
+        "alone; *store* is the rest.",
         "",
         "| corpus | articles | total | ms / article | pipeline ms | store ms | actors in store |",
         "|---|---:|---:|---:|---:|---:|---:|",
