@@ -431,6 +431,16 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _measured(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Measure one size, or with ``--reuse`` take the figures saved by an earlier run on the same store."""
+    saved = store_path(size).with_suffix(".measured.json")
+    if args.reuse and saved.exists():
+        return json.loads(saved.read_text(encoding="utf-8"))
+    result = measure(size, args.rounds, args.profiled)
+    saved.write_text(json.dumps(result), encoding="utf-8")
+    return result
+
+
 def main(argv: Sequence[str] = ()) -> int:
     if argv and argv[0] == "--phase":
         return _phase(argv[1:])
@@ -444,6 +454,7 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument(
         "--build-only", action="store_true", help="build (or find) the stores, measure nothing"
     )
+    parser.add_argument("--reuse", action="store_true", help="take the figures of sizes measured before")
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not update {DOC.name}")
     args = parser.parse_args(argv)
     stores = {size: build_store(size, jobs=args.jobs) for size in args.sizes}
@@ -451,7 +462,7 @@ def main(argv: Sequence[str] = ()) -> int:
         for size, db in stores.items():
             print(f"{size:>6,} {db}")
         return 0
-    results = [measure(size, args.rounds, args.profiled) for size in sorted(stores)]
+    results = [_measured(size, args) for size in sorted(stores)]
     section = report(results)
     print(section)
     if not args.no_write:
