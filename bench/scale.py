@@ -137,8 +137,8 @@ def cases(p: Probe) -> dict[str, list[tuple[str, dict[str, Any]]]]:
         "timeline": [
             ("", {}),
             ("actor: biggest", {"actor": p.biggest}),
-            (f"from/to: {p.year}", {"from": f"{p.year}-01-01", "to": f"{p.year}-12-31"}),
-            (f"on: {p.year}-06", {"on": f"{p.year}-06"}),
+            ("from/to: the busiest year", {"from": f"{p.year}-01-01", "to": f"{p.year}-12-31"}),
+            ("on: a month of it", {"on": f"{p.year}-06"}),
         ],
         "quote": [("", {}), ("speaker: most quoted", {"speaker": p.speaker}), ("topic:", {"topic": p.word})],
         "search": [(f"common word ({p.word})", {"text": p.word})],
