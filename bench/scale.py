@@ -240,7 +240,9 @@ async def _measure_bot(standin, client, p: Probe, rounds: int, profiled: int) ->
                 acks.append(result.ack_latency)
                 done.append(result.last_activity - result.dispatched_at if result.dispatched_at else None)
                 if result.rejections:
-                    errors.setdefault(f"/{name} {label}".rstrip(), str(result.rejections[0])[:200])
+                    refusal = result.rejections[0]
+                    message = f"HTTP {refusal.status}, code {refusal.code}: {refusal.body.get('message')}"
+                    errors.setdefault(f"/{name} {label}".rstrip(), message)
             row = f"/{name} {label}".rstrip()
             rows[row] = _summary(acks)
             if result.deferred:
