@@ -254,7 +254,7 @@ def _run_phase(*args: str) -> dict[str, Any]:
 def main(argv: Sequence[str]) -> int:
     if argv and argv[0] == "--phase":
         return _phase(argv[1:])
-    from bench.ingest import write_corpus
+    from bench.generate import write_corpus
     from bot.ingest import ingest
 
     with tempfile.TemporaryDirectory() as tmp:

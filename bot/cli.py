@@ -1,4 +1,5 @@
-"""``python -m bot``: run the bot (the default), or manage the store (ingest, export, stats, forget-server).
+"""``python -m bot``: run the bot (the default), or manage the store (ingest, export, stats, check,
+forget-server).
 
 Every failure the user can fix is one ``error: …`` line on stderr and exit code 1, never a traceback.
 """
@@ -9,8 +10,11 @@ import argparse
 import dataclasses
 import json
 import os
+import sqlite3
 import sys
+import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     forget.add_argument("guild_id", type=_server_id, metavar="GUILD_ID")
     forget.set_defaults(handler=_forget_server)
+    check = commands.add_parser(
+        "check", parents=[common], help="read every page of the store; exit code 1 if it is damaged"
+    )
+    check.set_defaults(handler=_check)
     invite = commands.add_parser("invite", help="print the link that adds the bot to a server")
     invite.add_argument("client_id", type=int, metavar="APPLICATION_ID", help="from the developer portal")
     invite.set_defaults(handler=_invite)
@@ -168,6 +176,26 @@ def _forget_server(args: argparse.Namespace, settings: Settings) -> int:
 
     articles = forget_now(settings.db_path, args.guild_id, datetime.now(UTC))
     print(f"forgot server {args.guild_id}: {articles} of its own articles, and its settings")
+    return 0
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    """SQLite's full integrity check, read-only; one line either way (start-up checks only the schema)."""
+    from bot.store.schema import check_store_file, integrity_problems
+
+    path = settings.db_path
+    if not path.exists():
+        raise StoreError(f"{path}: no store here")
+    check_store_file(path)
+    started = time.perf_counter()
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        problems = integrity_problems(conn)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        print(f"error: {path}: damaged store: {problems[0]}{more}", file=sys.stderr)
+        return 1
+    size = path.stat().st_size / 1e6
+    print(f"{path}: no damage found ({size:.1f} MB read in {time.perf_counter() - started:.1f} s)")
     return 0
 
 

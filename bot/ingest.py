@@ -5,6 +5,10 @@ crash in its extraction) is refused: nothing of that file is written, any earlie
 the run goes on with the other files. The report lists every refusal, one line each. Unchanged documents
 (same content hash and extractor version) are skipped without extraction; every changed one is written in
 its own transaction, so readers never see half a document.
+
+Two passes: the first reads each file for its key and content hash only (to find duplicates and removals);
+the second reads, extracts and writes each changed file and forgets it before the next, so memory does not
+grow with the batch and a crash midway leaves every file before it stored.
 """
 
 from __future__ import annotations
@@ -16,15 +20,15 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from bot.config import Settings
 from bot.extract.model import Document, Extraction
-from bot.store.schema import StoreError, connect, quick_check, transaction
+from bot.store.schema import StoreError, connect, transaction
 from bot.store.write import (
     OPERATOR_LIBRARY,
     WRITER_VERSION,
@@ -119,6 +123,17 @@ class _Article:
     document: Document
 
 
+@dataclass(frozen=True)
+class _Scanned:
+    """What the first pass keeps of a file: enough to decide, not its text (peak memory stays flat)."""
+
+    path: Path
+    key: str
+    content_hash: str
+    document_path: str | None
+    warnings: tuple[str, ...]
+
+
 def find_articles(paths: Iterable[Path]) -> list[Path]:
     """Expand directories to their ``*.txt``/``*.md`` files (recursively, skipping hidden ones); keep
     files named explicitly whatever their suffix. Paths that do not exist are left out (``ingest``
@@ -186,40 +201,35 @@ def ingest(
     pipeline = pipeline or default_pipeline()
     paths = list(paths)
     refused = [Refusal(str(path), "no such file or directory") for path in paths if not path.exists()]
-    articles: list[_Article] = []
+    scanned: list[_Scanned] = []
     for path in find_articles(paths):
         try:
-            articles.append(_parse(path, pipeline, library))
+            scanned.append(_scan(path, pipeline, library))
         except IngestError as error:
             refused.append(Refusal(str(path), error.reason))
-    articles = _one_file_per_key(articles, refused)
+    scanned = _one_file_per_key(scanned, refused)
     stored = _stored_fingerprints(db_path, library)
-    articles, duplicates = _skip_same_text(articles, stored)
+    scanned, duplicates = _skip_same_text(scanned, stored)
     kept = {str(Path(r.path).resolve()) for r in refused}  # a refused new version keeps the old one
-    removed = _removed_keys(stored, {a.document.key for a in articles}, prune_under, kept)
+    removed = _removed_keys(stored, {item.key for item in scanned}, prune_under, kept)
     writer = _Writer(db_path, pipeline.version, started, library)
+    results: list[FileResult] = []
     try:
-        results = [writer.article(a, stored.get(a.document.key), pipeline, refused) for a in articles]
+        for item in scanned:  # read, extract, write, forget: one file at a time
+            status = writer.article(item, stored.get(item.key), pipeline, refused)
+            if status is not None:
+                counts = writer.counts(item.key)
+                results.append(
+                    FileResult(item.key, item.document_path, status, counts, warnings=item.warnings)
+                )
         for key in removed:
             writer.remove(key)
-        counts = writer.counts([a.document.key for a in articles])
     finally:
         writer.close()
-    results = [
-        FileResult(
-            a.document.key,
-            a.document.path,
-            status,
-            counts[a.document.key],
-            warnings=tuple(a.document.warnings),
-        )
-        for a, status in zip(articles, results, strict=True)
-        if status is not None
-    ]
     results += [FileResult(key, stored[key].path, "removed", DocumentCounts(0, 0, 0)) for key in removed]
     results += [
-        FileResult(a.document.key, a.document.path, "duplicate", DocumentCounts(0, 0, 0), original)
-        for a, original in duplicates
+        FileResult(item.key, item.document_path, "duplicate", DocumentCounts(0, 0, 0), original)
+        for item, original in duplicates
     ]
     return IngestReport(db_path, tuple(results), tuple(refused))
 
@@ -235,22 +245,22 @@ class _Writer:
         self.conn: sqlite3.Connection | None = connect(db_path) if db_path.exists() else None
 
     def article(
-        self, article: _Article, before: Fingerprint | None, pipeline: Pipeline, refused: list[Refusal]
+        self, item: _Scanned, before: Fingerprint | None, pipeline: Pipeline, refused: list[Refusal]
     ) -> Status | None:
         """Extract and write the article if new or changed (content or extractor version); None if refused."""
-        document = article.document
         if before is not None and (before.content_hash, before.extractor_version) == (
-            document.content_hash,
+            item.content_hash,
             self.version,
         ):
-            if before.path != document.path:  # the same file, moved
-                self._write(article.path, lambda conn: set_path(conn, document.key, document.path))
+            if before.path != item.document_path:  # the same file, moved
+                self._write(item.path, lambda conn: set_path(conn, item.key, item.document_path))
             return "unchanged"
         try:
+            article = _parse(item.path, pipeline, self.library)  # read again: only this file's text is held
             extraction = _extract(article, pipeline)
             self._write(article.path, lambda conn: self._replace(conn, article, extraction))
         except IngestError as error:
-            refused.append(Refusal(str(article.path), error.reason))
+            refused.append(Refusal(str(item.path), error.reason))
             return None
         return "updated" if before is not None else "added"
 
@@ -286,10 +296,8 @@ class _Writer:
 
         self._write(key, change)
 
-    def counts(self, keys: list[str]) -> dict[str, DocumentCounts]:
-        if self.conn is None:
-            return {key: DocumentCounts(0, 0, 0) for key in keys}
-        return {key: document_counts(self.conn, key) for key in keys}
+    def counts(self, key: str) -> DocumentCounts:
+        return DocumentCounts(0, 0, 0) if self.conn is None else document_counts(self.conn, key)
 
     def close(self) -> None:
         if self.conn is not None:
@@ -323,42 +331,45 @@ class _Writer:
             raise StoreError(
                 f"{self.db_path}: {error}; stopped at {name} (the files before it are stored)"
             ) from None
+        except sqlite3.DatabaseError as error:  # damage the cheap check at opening could not see
+            raise StoreError(
+                f"{self.db_path}: damaged store ({error}); stopped at {name}; run `python -m bot check`"
+            ) from None
 
 
-def _one_file_per_key(articles: list[_Article], refused: list[Refusal]) -> list[_Article]:
+def _one_file_per_key(scanned: list[_Scanned], refused: list[Refusal]) -> list[_Scanned]:
     """Two files with one document key (``a.txt`` and ``a.md``): the first is kept, the second refused."""
     seen: dict[str, Path] = {}
     kept = []
-    for article in articles:
-        key = article.document.key
-        if key in seen:
-            refused.append(Refusal(str(article.path), f"same document key {key!r} as {seen[key]}"))
+    for item in scanned:
+        if item.key in seen:
+            refused.append(Refusal(str(item.path), f"same document key {item.key!r} as {seen[item.key]}"))
         else:
-            seen[key] = article.path
-            kept.append(article)
+            seen[item.key] = item.path
+            kept.append(item)
     return kept
 
 
 def _skip_same_text(
-    articles: list[_Article], stored: dict[str, Fingerprint]
-) -> tuple[list[_Article], list[tuple[_Article, str]]]:
+    scanned: list[_Scanned], stored: dict[str, Fingerprint]
+) -> tuple[list[_Scanned], list[tuple[_Scanned, str]]]:
     """The same text under a second file name is stored once (else every event and quote would show
     twice); the later file is skipped, naming the document that has it. A stored document whose file is
     gone (renamed) does not count, so a rename is not mistaken for a copy."""
-    keys = {a.document.key for a in articles}
+    keys = {item.key for item in scanned}
     owner: dict[str, str] = {
         fingerprint.content_hash: key
         for key, fingerprint in stored.items()
         if key in keys or (fingerprint.path is not None and Path(fingerprint.path).exists())
     }
-    kept: list[_Article] = []
-    skipped: list[tuple[_Article, str]] = []
-    for article in articles:
-        first = owner.setdefault(article.document.content_hash, article.document.key)
-        if first == article.document.key:
-            kept.append(article)
+    kept: list[_Scanned] = []
+    skipped: list[tuple[_Scanned, str]] = []
+    for item in scanned:
+        first = owner.setdefault(item.content_hash, item.key)
+        if first == item.key:
+            kept.append(item)
         else:
-            skipped.append((article, first))
+            skipped.append((item, first))
     return kept, skipped
 
 
@@ -377,6 +388,11 @@ def library_key(library: int, name: str, taken: Callable[[str], bool] = lambda k
     return key
 
 
+def _scan(path: Path, pipeline: Pipeline, library: int = OPERATOR_LIBRARY) -> _Scanned:
+    document = _parse(path, pipeline, library).document
+    return _Scanned(path, document.key, document.content_hash, document.path, tuple(document.warnings))
+
+
 def _parse(path: Path, pipeline: Pipeline, library: int = OPERATOR_LIBRARY) -> _Article:
     text = read_article(path)
     try:
@@ -388,9 +404,23 @@ def _parse(path: Path, pipeline: Pipeline, library: int = OPERATOR_LIBRARY) -> _
 def _stored_fingerprints(db_path: Path, library: int = OPERATOR_LIBRARY) -> dict[str, Fingerprint]:
     if not db_path.exists():
         return {}
-    with closing(connect(db_path, create=False)) as conn:
-        quick_check(conn, db_path)
+    with _opened(db_path) as conn:
         return fingerprints(conn, library)
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[sqlite3.Connection]:
+    """The store, after the cheap check made at every opening: the header (``connect``) and the schema pages
+    can be read. It costs the same at any size; the full check reads every page (``python -m bot check``).
+    Damage met while reading here is one line too, never a traceback."""
+    with closing(connect(path, create=False)) as conn:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            yield conn
+        except sqlite3.OperationalError:  # busy, locked: not damage
+            raise
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path}: damaged store ({error}); refusing to overwrite it") from None
 
 
 def _extract(article: _Article, pipeline: Pipeline) -> Extraction:
@@ -497,8 +527,7 @@ def _snapshot(articles_dir: Path, version: str) -> list[object]:
 def _last_snapshot(db_path: Path) -> tuple[list[object], tuple[Refusal, ...]] | None:
     if not db_path.exists():
         return None
-    with closing(connect(db_path, create=False)) as conn:
-        quick_check(conn, db_path)
+    with _opened(db_path) as conn:
         value = get_meta(conn, SNAPSHOT_META)
     if value is None:
         return None

@@ -13,7 +13,7 @@ import pytest
 from bot.cli import main
 from bot.store import LATEST_VERSION
 from tests.store_fixtures import FAKE_PIPELINE, REPO, assert_healthy
-from tests.test_ingest import ARTICLE_ONE, ARTICLE_TWO
+from tests.test_ingest import ARTICLE_ONE, ARTICLE_TWO, wreck_page_of
 
 KINDS = {"person", "organization", "country", "armed_group", "government", "other"}
 
@@ -260,3 +260,28 @@ def test_ingest_warns_of_an_unknown_front_matter_key_with_the_closest_one(tmp_pa
     err = done.stderr
     hint = "front matter key 'publised' is not used (did you mean 'published'?)"
     assert f"warning: {article.resolve()}: {hint}" in err
+
+
+def check(db: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "bot", "check", "--db", str(db)]
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_check_reads_a_sound_store_and_says_so_in_one_line(db: Path) -> None:
+    done = check(db)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(f"{db}: no damage found (") and done.stdout.count("\n") == 1
+
+
+def test_check_finds_damage_anywhere_one_line_exit_code_1(db: Path) -> None:
+    damaged = wreck_page_of(db, "sentences_fts_data")  # a page start-up never reads
+    done = check(db)
+    assert (done.returncode, done.stdout, "Traceback" in done.stderr) == (1, "", False)
+    assert done.stderr.startswith(f"error: {db}: damaged store: ") and done.stderr.count("\n") == 1
+    assert db.read_bytes() == damaged
+
+
+def test_check_of_a_missing_store_or_not_a_store(tmp_path: Path) -> None:
+    assert check(tmp_path / "none.db").stderr == f"error: {tmp_path / 'none.db'}: no store here\n"
+    (tmp_path / "notes.db").write_text("my notes")
+    assert "not a SQLite database" in check(tmp_path / "notes.db").stderr

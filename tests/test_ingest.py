@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import sqlite3
+import weakref
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -262,6 +265,66 @@ def test_a_refused_new_version_keeps_the_old_one_under_prune(articles: Path, db:
 # -- ensure_store ---------------------------------------------------------------------------------------
 
 
+# -- one file at a time ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def five_articles(tmp_path: Path) -> Path:
+    folder = tmp_path / "five"
+    folder.mkdir()
+    for number in range(5):
+        (folder / f"a{number}.txt").write_text(f"{ARTICLE_ONE}\nNote {number}.\n", encoding="utf-8")
+    return folder
+
+
+def stored_keys(db: Path) -> list[str]:
+    if not db.exists():
+        return []
+    with closing(sqlite3.connect(db)) as conn:
+        return [key for (key,) in conn.execute("SELECT key FROM documents ORDER BY key")]
+
+
+def test_each_file_is_written_and_forgotten_before_the_next_is_extracted(
+    five_articles: Path, db: Path
+) -> None:
+    """Peak memory stays flat in the batch: no other file's document is alive while one is extracted."""
+    parsed: list[weakref.ref[Document]] = []
+    seen: list[tuple[str, list[str], int]] = []
+
+    def parse(key: str, text: str, path: str | None = None) -> Document:
+        document = FAKE_PIPELINE.parse(key, text, path)
+        parsed.append(weakref.ref(document))
+        return document
+
+    def extract(document: Document) -> Extraction:
+        gc.collect()
+        others = sum(1 for ref in parsed if ref() is not None and ref() is not document)
+        seen.append((document.key, stored_keys(db), others))
+        return fake_extract(document)
+
+    run([five_articles], db, dataclasses.replace(FAKE_PIPELINE, parse=parse, extract=extract))
+    keys = [f"a{number}" for number in range(5)]
+    assert seen == [(key, keys[:number], 0) for number, key in enumerate(keys)]
+
+
+class Crash(BaseException):
+    """Not an error ingest may catch: the process going down."""
+
+
+def test_a_crash_midway_leaves_the_files_before_it_stored(five_articles: Path, db: Path) -> None:
+    def extract(document: Document) -> Extraction:
+        if document.key == "a3":
+            raise Crash
+        return fake_extract(document)
+
+    with pytest.raises(Crash):
+        ingest([five_articles], db, dataclasses.replace(FAKE_PIPELINE, extract=extract))
+    assert stored_keys(db) == ["a0", "a1", "a2"]
+    assert_healthy(db)
+    assert statuses(run([five_articles], db)) == {"a0": "unchanged", "a1": "unchanged", "a2": "unchanged",
+                                                  "a3": "added", "a4": "added"}  # fmt: skip
+
+
 @pytest.fixture
 def use_fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.ingest.default_pipeline", lambda: FAKE_PIPELINE)
@@ -334,6 +397,38 @@ def test_ensure_store_refuses_a_file_that_is_not_a_store(articles: Path, db: Pat
     with pytest.raises(StoreError, match="not a SQLite database"):
         ensure_store(settings_for(db, articles))
     assert db.read_bytes() == b"my precious spreadsheet"
+
+
+def wreck_page_of(db: Path, table: str) -> bytes:
+    """Overwrite the first page of ``table`` (checkpointed into the file first); the file's new bytes."""
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (page,) = conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (table,)).fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    data = bytearray(db.read_bytes())
+    data[(page - 1) * size : page * size] = b"\xff" * size
+    db.write_bytes(bytes(data))
+    return bytes(data)
+
+
+@pytest.mark.usefixtures("use_fake_pipeline")
+def test_damage_start_up_reads_is_one_clear_error_and_the_file_is_left_alone(
+    articles: Path, db: Path
+) -> None:
+    ensure_store(settings_for(db, articles))
+    (articles / "offensive.txt").write_text(ARTICLE_ONE + "\nEgypt backs Haftar.\n", encoding="utf-8")
+    damaged = wreck_page_of(db, "documents")  # a changed file: start-up reads the stored documents
+    with pytest.raises(StoreError, match=r"damaged store .*malformed.*; refusing to overwrite it"):
+        ensure_store(settings_for(db, articles))
+    assert db.read_bytes() == damaged
+
+
+@pytest.mark.usefixtures("use_fake_pipeline")
+def test_start_up_does_not_read_every_page(articles: Path, db: Path) -> None:
+    """The full check is `python -m bot check` (tests/test_cli.py); start-up costs the same at any size."""
+    ensure_store(settings_for(db, articles))
+    wreck_page_of(db, "sentences_fts_data")  # search's index: start-up has no reason to read it
+    assert ensure_store(settings_for(db, articles)) == StoreCheck()
 
 
 def test_ensure_store_without_articles_or_store(tmp_path: Path, db: Path) -> None:

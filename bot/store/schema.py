@@ -411,6 +411,15 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's full integrity check (reads every page: seconds on a large store); empty when sound."""
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    return [] if problems == ["ok"] else problems
+
+
 def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     """Raise :class:`StoreError` when SQLite finds the file damaged."""
     try:

@@ -1,0 +1,486 @@
+"""How every answer's cost grows with the store: 100, 1,000 and 10,000 generated articles.
+
+Stores are built once by the real ingest (generation + extraction + write) and kept under ``bench/out/scale``
+keyed by seed, size and extractor version. Then, as ``bench commands`` does, the bot and a bare "pong" bot
+each run in their own process against the loopback stand-in; latency is INTERACTION_CREATE sent →
+callback received.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from bench.generate import write_corpus
+from bench.ingest import write_section
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / "bench" / "out" / "scale"
+SIZES = (100, 1_000, 10_000)
+SEED = 1
+DOC = REPO / "docs" / "benchmarks.md"
+ROUNDS = 50
+ROW_BUDGET_S = 15.0
+PROFILED = 500
+
+
+def store_path(size: int, seed: int = SEED) -> Path:
+    from bot.ingest import default_pipeline
+
+    version = default_pipeline().version.replace("/", "-")
+    return CACHE / f"seed{seed}-n{size}-v{version}.db"
+
+
+def build_store(size: int, seed: int = SEED, jobs: int = 1) -> Path:
+    """The store of ``size`` generated articles, built by ``python -m bot ingest`` unless already cached;
+    its wall time and peak memory go to ``<store>.json`` beside it. With ``jobs`` > 1 that many ingest
+    processes share the files (the store takes their writes one transaction at a time)."""
+    db = store_path(size, seed)
+    if db.exists():
+        return db
+    articles = corpus_folder(size, seed)
+    if not articles.is_dir() or len(list(articles.iterdir())) != size:
+        write_corpus(articles, size, seed)
+    partial = db.with_suffix(".partial")  # an interrupted build resumes: stored files are skipped
+    files = sorted(str(path) for path in articles.iterdir())
+    batches = [[str(articles)]] if jobs == 1 else [files[i::jobs] for i in range(jobs)]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as errors:
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", "ingest", *batch, "--db", str(partial)],
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )
+            for batch in batches
+        ]
+        peak = 0.0
+        for process in processes:
+            _, status, usage = os.wait4(process.pid, 0)
+            peak = max(peak, usage.ru_maxrss / 1024)
+            if os.waitstatus_to_exitcode(status) != 0:
+                errors.seek(0)
+                raise RuntimeError(f"ingest into {partial} failed: {errors.read().decode()[-2000:]}")
+    seconds = time.perf_counter() - started
+    with closing(sqlite3.connect(partial)) as conn:  # everything into the main file before it moves
+        conn.execute("PRAGMA journal_mode = DELETE")
+    os.replace(partial, db)
+    build = {"articles": size, "seconds": seconds, "peak_rss_mb": peak, "jobs": jobs}
+    db.with_suffix(".json").write_text(json.dumps(build), encoding="utf-8")
+    print(f"built {db.name}: {size:,} articles in {seconds:.0f} s", file=sys.stderr)
+    return db
+
+
+def corpus_folder(size: int, seed: int = SEED) -> Path:
+    return CACHE / f"articles-seed{seed}-n{size}"
+
+
+# -- what to ask: options per command, text typed per autocompleted option ------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Names and words taken from the store itself, so every size is asked the same kind of question."""
+
+    biggest: str  # the actor with the most mentions
+    actors: list[str]  # the most mentioned first
+    speaker: str  # the person quoted most
+    word: str  # a word in many sentences
+    year: int  # the year with the most events
+    document: str  # a document key
+
+
+def probe(db: Path) -> Probe:
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        ranked = conn.execute(
+            "SELECT a.name FROM actors a JOIN mentions m ON m.actor_id = a.id GROUP BY a.id "
+            "ORDER BY count(*) DESC, a.name"
+        ).fetchall()
+        speaker = conn.execute(
+            "SELECT a.name FROM quotes q JOIN actors a ON a.id = q.speaker_id WHERE a.kind = 'person' "
+            "GROUP BY a.id ORDER BY count(*) DESC, a.name LIMIT 1"
+        ).fetchone()[0]
+        year = conn.execute(
+            "SELECT substr(date, 1, 4) y FROM events GROUP BY y ORDER BY count(*) DESC, y LIMIT 1"
+        ).fetchone()[0]
+        document = conn.execute("SELECT key FROM documents ORDER BY key LIMIT 1").fetchone()[0]
+    names = [row[0] for row in ranked]
+    return Probe(names[0], names, speaker, COMMON_WORD, int(year), document)
+
+
+COMMON_WORD = "ceasefire"  # in about one generated sentence in ten
+
+
+def cases(p: Probe) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Rows per command: a label and the options. A command missing here is run without options when it
+    needs none, and listed as "not measured" when it needs some."""
+    return {
+        "actor": [("biggest actor, cached", {"name": p.biggest})],
+        "actors": [("", {}), ("kind:person", {"kind": "person"})],
+        "timeline": [
+            ("", {}),
+            ("actor: biggest", {"actor": p.biggest}),
+            ("from/to: the busiest year", {"from": f"{p.year}-01-01", "to": f"{p.year}-12-31"}),
+            ("on: a month of it", {"on": f"{p.year}-06"}),
+        ],
+        "quote": [("", {}), ("speaker: most quoted", {"speaker": p.speaker}), ("topic:", {"topic": p.word})],
+        "search": [(f"common word ({p.word})", {"text": p.word})],
+        "source": [("", {}), ("article: paragraph 1", {"article": p.document, "paragraph": 1})],
+        "briefing setup": [("", {"channel": "briefings", "time": "08:00", "timezone": "UTC"})],
+    }
+
+
+TYPED = {  # (command, option) -> text typed; the rest get "a"
+    ("actor", "name"): "ab",
+    ("search", "text"): "cease",
+    ("briefing setup", "timezone"): "Europe/",
+    ("briefing setup", "time"): "8",
+}
+ADMIN_COMMANDS = ("briefing", "lookup")  # run by the owner (Manage Server)
+
+
+# -- the phases, each in its own process -----------------------------------------------------------------
+
+
+def _summary(values: list[float | None]) -> dict[str, float]:
+    """Median and p99 in ms; ``failed`` counts calls never acknowledged (left out of the figures)."""
+    ordered = sorted(value for value in values if value is not None)
+    if not ordered:
+        return {"median_ms": float("nan"), "p99_ms": float("nan"), "n": 0, "failed": len(values)}
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    summary = {"median_ms": statistics.median(ordered) * 1000, "p99_ms": p99 * 1000, "n": len(ordered)}
+    return summary | {"failed": len(values) - len(ordered)}
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def _bot_phase(kind: str, db: Path, rounds: int, profiled: int) -> dict[str, Any]:
+    from bench.commands import BareBot
+    from bot.client import BriefingBot
+    from bot.standin import StandIn
+    from bot.standin.testing import bot_settings, build_test_guild, run_bot
+
+    standin = StandIn(heartbeat_interval=5.0, response_timeout=60.0, settle=0.0)
+    build_test_guild(standin)
+    async with standin:
+        client = BareBot() if kind == "bare" else BriefingBot(bot_settings(standin, db, db.parent / "none"))
+        async with run_bot(client, standin, timeout=60):
+            if kind == "bare":
+                await _times(standin, "ping", {}, 20)
+                pings = await _times(standin, "ping", {}, rounds * 2)
+                return {"rows": {"bare bot /ping": _summary(pings)}, "rss_mb": _rss_mb()}
+            return await _measure_bot(standin, client, probe(db), rounds, profiled)
+
+
+def _budget(rounds: int) -> Iterator[int]:
+    """``rounds`` calls, or fewer (at least 5) once a row has taken ROW_BUDGET_S: a slow command at 10,000
+    articles would otherwise take many minutes."""
+    started = time.perf_counter()
+    for number in range(rounds):
+        if number >= 5 and time.perf_counter() - started > ROW_BUDGET_S:
+            return
+        yield number
+
+
+async def _times(standin, command: str, options: dict[str, Any], count: int, **kwargs) -> list[float]:
+    values = []
+    for _ in range(count):
+        result = await standin.slash(command, options, **kwargs)
+        values.append(result.ack_latency)
+    return values
+
+
+async def _measure_bot(standin, client, p: Probe, rounds: int, profiled: int) -> dict[str, Any]:
+    from discord import app_commands
+
+    owner = standin.find_user("owner")
+    rows: dict[str, dict[str, float]] = {}
+    answers: dict[str, dict[str, float]] = {}
+    not_measured: list[str] = []
+    errors: dict[str, str] = {}
+    # /actor, first call: each of the most mentioned actors once (nothing cached yet)
+    first = [(await standin.slash("actor", {"name": name})).ack_latency for name in p.actors[:30]]
+    rows["/actor biggest actors, first call"] = _summary(first)
+    table = cases(p)
+    for command in client.tree.walk_commands():
+        if not isinstance(command, app_commands.Command):
+            continue
+        name = command.qualified_name
+        user = owner if name.split()[0] in ADMIN_COMMANDS else None
+        required = any(param.required for param in command.parameters)
+        for label, typed_options in table.get(name, [] if required else [("", {})]):
+            options = {k: standin.find_channel(v) if k == "channel" else v for k, v in typed_options.items()}
+            await _times(standin, name, options, 3, user=user)  # warm-up
+            acks, done = [], []
+            for _ in _budget(rounds):
+                result = await standin.slash(name, options, user=user)
+                acks.append(result.ack_latency)
+                done.append(result.last_activity - result.dispatched_at if result.dispatched_at else None)
+                if result.rejections:
+                    refusal = result.rejections[0]
+                    message = f"HTTP {refusal.status}, code {refusal.code}: {refusal.body.get('message')}"
+                    errors.setdefault(f"/{name} {label}".rstrip(), message)
+            row = f"/{name} {label}".rstrip()
+            rows[row] = _summary(acks)
+            if result.deferred:
+                answers[row] = _summary(done)
+        if required and name not in table:
+            not_measured.append(f"/{name}")
+        for param in command.parameters:
+            if command._params[param.name].autocomplete is None:
+                continue
+            option = param.display_name
+            typed = TYPED.get((name, option), "a")
+            await standin.autocomplete(name, {option: typed}, option, user=user)  # warm-up
+            values = []
+            for _ in _budget(rounds):
+                result = await standin.autocomplete(name, {option: typed}, option, user=user)
+                values.append(result.ack_latency)
+            rows[f"/{name} {option}: autocomplete"] = _summary(values)
+    # the chart: its answer (a deferred PNG), not only the acknowledgement
+    chart = []
+    await standin.slash("timeline", {"actor": p.biggest, "chart": True})  # warm-up: imports the plotting
+    for _ in range(max(3, rounds // 10)):
+        result = await standin.slash("timeline", {"actor": p.biggest, "chart": True})
+        chart.append(result.last_activity - result.dispatched_at)
+    answers["/timeline chart: biggest actor"] = _summary(chart)
+    for menu in client.tree.get_commands(type=discord.AppCommandType.message):
+        target = standin.user_message(" met ".join(p.actors[:3]) + ".")
+        values = [(await standin.message_command(menu.name, target)).ack_latency for _ in _budget(rounds)]
+        rows[f"menu {menu.name}"] = _summary(values)
+    before = _rss_mb()
+    for name in p.actors[:profiled]:
+        await standin.slash("actor", {"name": name})
+    memory = {"before_mb": before, "after_mb": _rss_mb(), "profiled": min(profiled, len(p.actors))}
+    return {
+        "rows": rows,
+        "answers": answers,
+        "memory": memory,
+        "not_measured": not_measured,
+        "errors": errors,
+    }
+
+
+async def _start_phase(db: Path, articles: Path) -> dict[str, Any]:
+    """`python -m bot run` against the stand-in: from the process start to READY and to a first answer."""
+    from bot.standin import StandIn
+    from bot.standin.testing import build_test_guild
+
+    standin = StandIn(heartbeat_interval=5.0, response_timeout=60.0, settle=0.0)
+    build_test_guild(standin)
+    environment = {
+        **os.environ, "DISCORD_TOKEN": standin.config.token, "BRIEFING_DB": str(db),
+        "BRIEFING_ARTICLES": str(articles), "LOG_LEVEL": "WARNING",
+    }  # fmt: skip
+    timings = []
+    async with standin:
+        environment["DISCORD_API_BASE"] = standin.api_base
+        for run in range(1, 5):  # the first start records the folder's snapshot and syncs: not counted
+            started = time.perf_counter()
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "run", env=environment,
+                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
+            await standin.wait_for_gateway("identify", run, timeout=600)
+            ready = time.perf_counter() - started
+            await standin.slash("help")
+            answered = time.perf_counter() - started
+            process.terminate()
+            await process.wait()
+            timings.append((ready, answered))
+    counted = timings[1:]
+    return {
+        "ready_s": statistics.median(t[0] for t in counted),
+        "first_answer_s": statistics.median(t[1] for t in counted),
+    }
+
+
+def _phase(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kind", choices=["bare", "bot", "start"])
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--profiled", type=int, default=PROFILED)
+    parser.add_argument("--articles", type=Path)
+    args = parser.parse_args(argv)
+    if args.kind == "start":
+        result = asyncio.run(_start_phase(args.db, args.articles))
+    else:
+        result = asyncio.run(_bot_phase(args.kind, args.db, args.rounds, args.profiled))
+    print(json.dumps(result))
+    return 0
+
+
+def _run_phase(*args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench", "scale", "--phase", *args], capture_output=True, text=True, cwd=REPO
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"phase {args[0]} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(size: int, rounds: int, profiled: int) -> dict[str, Any]:
+    """Every figure for one store size, on a copy of the cached store (the bot writes its settings)."""
+    db = build_store(size)
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        copy = Path(tmp) / "store.db"
+        shutil.copyfile(db, copy)
+        bare = _run_phase("bare", str(copy), "--rounds", str(rounds))
+        ours = _run_phase("bot", str(copy), "--rounds", str(rounds), "--profiled", str(profiled))
+        start = _run_phase("start", str(copy), "--articles", str(corpus_folder(size)))
+    build = json.loads(db.with_suffix(".json").read_text(encoding="utf-8"))
+    return {"size": size, "bare": bare, **ours, "start": start, "build": build}
+
+
+# -- the table ---------------------------------------------------------------------------------------------
+
+PONG_FACTOR, P99_MS, SIZE_FACTOR = 2.0, 15.0, 1.3  # issue 14's targets for every command and autocomplete
+CHART_S, MEMORY_MB, START_S, INGEST_MB = 1.0, 150.0, 2.0, 250.0
+
+
+def _verdict(ok: bool) -> str:
+    return "pass" if ok else "**FAIL**"
+
+
+def _cell(row: dict[str, float] | None, form: str) -> str:
+    if not row:
+        return "–"
+    failed = f", {row['failed']} unanswered" if row.get("failed") else ""
+    return f"{form.format(row['median_ms'])} ({form.format(row['p99_ms'])}{failed})"
+
+
+def report(results: list[dict[str, Any]]) -> str:
+    """The "Scale" section of docs/benchmarks.md: rows are commands, columns store sizes."""
+    small, large = results[0], results[-1]
+    sizes = " | ".join(f"{r['size']:,}" for r in results)
+    ratio = f"{large['size']:,}/{small['size']:,}"
+    pong = large["bare"]["rows"]["bare bot /ping"]["median_ms"]
+    lines = [
+        "## Scale",
+        "",
+        f"`python -m bench scale` on {platform.machine()} / Python {platform.python_version()} / SQLite "
+        f"{sqlite3.sqlite_version}, {time.strftime('%Y-%m-%d')}. Stores of {sizes} generated articles "
+        "(`bench/generate.py`, seed 1, built by `python -m bot ingest`). Dispatch → acknowledgement through "
+        f"the loopback stand-in, median (p99) ms of {small['rows']['/help']['n']} calls, one at a time (at "
+        f"least 5 once a command took {ROW_BUDGET_S:g} s); the "
+        "bare bot answers /ping in the same run. Targets (issue 14, at 10,000 articles): median within "
+        f"{PONG_FACTOR:g}× the bare bot, p99 under {P99_MS:g} ms, and within {SIZE_FACTOR:g}× the smallest "
+        "store.",
+        "",
+        f"| command | {sizes} | {ratio} | vs bare | target |",
+        "|---|" + "---:|" * (len(results) + 3),
+    ]
+    names = list(small["bare"]["rows"]) + [name for name in large["rows"]]
+    for name in names:
+        cells = []
+        for result in results:
+            cells.append(_cell(result["rows"].get(name) or result["bare"]["rows"].get(name), "{:.1f}"))
+        first = small["rows"].get(name) or small["bare"]["rows"].get(name)
+        last = large["rows"].get(name) or large["bare"]["rows"].get(name)
+        if not (first and last):
+            lines.append(f"| `{name}` | {' | '.join(cells)} | | | |")
+            continue
+        growth, over = last["median_ms"] / first["median_ms"], last["median_ms"] / pong
+        ok = growth <= SIZE_FACTOR and over <= PONG_FACTOR and last["p99_ms"] < P99_MS
+        lines.append(f"| `{name}` | {' | '.join(cells)} | {growth:.2f}× | {over:.1f}× | {_verdict(ok)} |")
+    lines += ["", "Answers that are deferred, from the command to the finished answer (median (p99) ms):", ""]
+    lines += [f"| answer | {sizes} | {ratio} | target |", "|---|" + "---:|" * (len(results) + 2)]
+    for name in large["answers"]:
+        cells = [_cell(r["answers"].get(name), "{:.0f}") for r in results]
+        last = large["answers"][name]
+        growth = last["median_ms"] / small["answers"][name]["median_ms"] if name in small["answers"] else 0
+        target = _verdict(last["p99_ms"] < CHART_S * 1000) if "chart" in name else ""
+        lines.append(f"| `{name}` | {' | '.join(cells)} | {growth:.2f}× | {target} |")
+    lines += ["", f"| resource | {sizes} | {ratio} | target |", "|---|" + "---:|" * (len(results) + 2)]
+    resources = [
+        ("bot RSS after profiling the most mentioned actors, MB (includes the stand-in)",
+         lambda r: r["memory"]["after_mb"], MEMORY_MB, "{:.0f}"),
+        ("RSS growth while profiling them, MB", lambda r: r["memory"]["after_mb"] - r["memory"]["before_mb"],
+         None, "{:.0f}"),
+        ("bare bot RSS, MB (stand-in included)", lambda r: r["bare"]["rss_mb"], None, "{:.0f}"),
+        ("start → first answer, s (`python -m bot run`)", lambda r: r["start"]["first_answer_s"], START_S,
+         "{:.2f}"),
+        ("start → IDENTIFY, s", lambda r: r["start"]["ready_s"], None, "{:.2f}"),
+        ("ingest peak RSS, MB (whole corpus in one `bot ingest`)", lambda r: r["build"]["peak_rss_mb"],
+         INGEST_MB, "{:.0f}"),
+        ("ingest, ms per article", lambda r: r["build"]["seconds"] * 1000 / r["build"]["articles"], None,
+         "{:.0f}"),
+    ]  # fmt: skip
+    for label, value, target, form in resources:
+        cells = " | ".join(form.format(value(r)) for r in results)
+        growth = value(large) / value(small) if value(small) else 0
+        verdict = f"under {target:g}: {_verdict(value(large) < target)}" if target else ""
+        lines.append(f"| {label} | {cells} | {growth:.2f}× | {verdict} |")
+    profiled = ", ".join(f"{r['memory']['profiled']:,}" for r in results)
+    lines += ["", f"Actors profiled before reading memory: {profiled}."]
+    for result in results:
+        for name, error in result["errors"].items():
+            lines.append(f"At {result['size']:,} articles `{name}` was refused by the stand-in: {error}")
+    missing = sorted({name for r in results for name in r["not_measured"]})
+    if missing:
+        lines.append(f"Commands with required options and no case in `bench/scale.py`: {', '.join(missing)}.")
+    return "\n".join(lines) + "\n"
+
+
+def _measured(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Measure one size, or with ``--reuse`` take the figures saved by an earlier run on the same store."""
+    saved = store_path(size).with_suffix(".measured.json")
+    if args.reuse and saved.exists():
+        return json.loads(saved.read_text(encoding="utf-8"))
+    result = measure(size, args.rounds, args.profiled)
+    saved.write_text(json.dumps(result), encoding="utf-8")
+    return result
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    if argv and argv[0] == "--phase":
+        return _phase(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m bench scale", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="articles per store")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="calls per command")
+    parser.add_argument(
+        "--profiled", type=int, default=PROFILED, help="actors profiled before reading memory"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="ingest processes for a store not yet built")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build (or find) the stores, measure nothing"
+    )
+    parser.add_argument("--reuse", action="store_true", help="take the figures of sizes measured before")
+    parser.add_argument("--no-write", action="store_true", help=f"print only; do not update {DOC.name}")
+    args = parser.parse_args(argv)
+    stores = {size: build_store(size, jobs=args.jobs) for size in args.sizes}
+    if args.build_only:
+        for size, db in stores.items():
+            print(f"{size:>6,} {db}")
+        return 0
+    results = [_measured(size, args) for size in sorted(stores)]
+    section = report(results)
+    print(section)
+    if not args.no_write:
+        write_section(DOC, section)
+        print(f"written to {DOC}")
+    return 0
