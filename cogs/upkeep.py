@@ -1,20 +1,32 @@
 """Keeping the store in order while the bot runs: servers the bot left are forgotten 30 days later unless
-it comes back (:mod:`bot.store.servers`)."""
+it comes back (:mod:`bot.store.servers`), and once a week SQLite's full integrity check runs in a thread
+(it reads every page, so it is no start-up step; ``python -m bot check`` runs it by hand)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from contextlib import closing
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands, tasks
 
+from bot.store.schema import connect, integrity_problems
 from bot.store.servers import cancel_departures, forget_departed, record_departure
 
 if TYPE_CHECKING:
     from bot.client import BriefingBot
 
 log = logging.getLogger(__name__)
+CHECK_DELAY = 3600.0  # seconds after start before the first weekly check
+
+
+def store_problems(path: Path) -> list[str]:
+    """The full integrity check on a connection of its own (the bot's reader stays free)."""
+    with closing(connect(path, create=False)) as conn:
+        return integrity_problems(conn)
 
 
 class Upkeep(commands.Cog):
@@ -23,9 +35,28 @@ class Upkeep(commands.Cog):
 
     async def cog_load(self) -> None:
         self.forget_loop.start()
+        self.check_loop.start()
 
     async def cog_unload(self) -> None:
         self.forget_loop.cancel()
+        self.check_loop.cancel()
+
+    @tasks.loop(hours=24 * 7)
+    async def check_loop(self) -> None:
+        problems = await asyncio.to_thread(store_problems, self.bot.store.path)
+        if problems:
+            log.error(
+                "the store %s is damaged: %s (restore a backup; see the README)",
+                self.bot.store.path,
+                problems[0],
+            )
+        else:
+            log.info("weekly integrity check of the store: sound")
+
+    @check_loop.before_loop
+    async def _check_after_a_day(self) -> None:
+        await self.bot.wait_until_ready()
+        await asyncio.sleep(CHECK_DELAY)  # not in the busy minutes after a start
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -311,3 +311,23 @@ async def test_a_server_the_bot_left_is_forgotten_after_30_days_unless_it_comes_
             await conn.execute_fetchall("SELECT 1 FROM guild_settings WHERE guild_id = ?", (guild.id,))
         )
     assert settings == []
+
+
+async def test_the_weekly_integrity_check_reports_a_sound_store_and_names_damage(
+    bot, standin: StandIn, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    import logging
+    import shutil
+
+    from cogs.upkeep import store_problems
+    from tests.test_ingest import wreck_page_of
+
+    with caplog.at_level(logging.INFO, logger="cogs.upkeep"):
+        await bot.get_cog("Upkeep").check_loop()
+    assert "weekly integrity check of the store: sound" in caplog.text
+    copy = tmp_path / "copy.db"
+    async with bot.store.transaction():
+        shutil.copy(bot.store.path, copy)
+    assert store_problems(copy) == []
+    wreck_page_of(copy, "sentences_fts_data")
+    assert store_problems(copy)
