@@ -6,6 +6,7 @@ import dataclasses
 from datetime import date, timedelta
 
 import discord
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -338,3 +339,12 @@ async def test_a_briefing_from_the_seed_article_is_cited_throughout(store: Store
     assert "Russia blocked a resolution in the UN Security Council" in text  # 8 April 2019
     assert text.count("Russia's Mediation Goals in Libya, ¶") >= 5
     assert "Samuel Ramani" in text and len(embed) <= EMBED_TOTAL_LIMIT
+
+
+@pytest.mark.parametrize("day", [date(2020, 4, 8), date(2020, 4, 30), date(2020, 12, 31), date(2021, 3, 1)])
+async def test_reading_only_the_days_anniversaries_gives_the_same_briefing(store: Store, day: date) -> None:
+    whole = compose(await load_material(store, MAX_ARTICLES), ServerState(7, day))
+    read = await load_material(store, MAX_ARTICLES, day=day)
+    narrow = compose(read, ServerState(7, day))
+    assert (narrow.on_this_day, narrow.coming_up) == (whole.on_this_day, whole.coming_up)
+    assert len(read.events) <= len(whole.on_this_day) + 40  # not every event of the store

@@ -366,13 +366,29 @@ async def guilds_with_libraries(store: Store, guild_ids: Sequence[int]) -> set[i
     return {row[0] for row in rows}
 
 
+RECENT_ARTICLES = 200  # the actor and the statement of the day come from the newest articles
+DAYS_AHEAD = 4  # month-days after the day whose anniversaries are read (the briefing shows three)
+
+
 async def load_material(
-    store: Store, articles: int, guild: int | None = None, since: str | None = None, news_items: int = 40
+    store: Store,
+    articles: int,
+    guild: int | None = None,
+    since: str | None = None,
+    news_items: int = 40,
+    day: date | None = None,
 ) -> Material:
     """What one server sees, in one read transaction; the ``articles`` newest with their opening
     sentences (a briefing lists at most that many, and the newest after any point in time are among them),
-    and what came in after ``since`` (at most ``news_items`` of each kind, with their counts)."""
+    and what came in after ``since`` (at most ``news_items`` of each kind, with their counts). With
+    ``day``, only the events whose anniversaries fall on it or on the next days with any are read; the
+    actors and statements to rotate through come from the :data:`RECENT_ARTICLES` newest: a briefing reads
+    what it can show, not the whole store."""
     seen = visible(guild)
+    recent = (
+        f"d.id IN (SELECT d.id FROM documents d WHERE {seen}"
+        f" ORDER BY d.ingested_at DESC, d.key LIMIT {RECENT_ARTICLES})"
+    )
     async with store.transaction() as conn:
         latest_rows = await conn.execute_fetchall(
             "SELECT d.id, d.key, coalesce(d.title, d.key) AS title, d.author, d.ingested_at, d.source,"
@@ -383,9 +399,9 @@ async def load_material(
         times = await conn.execute_fetchall(
             f"SELECT d.ingested_at FROM documents d WHERE {seen} ORDER BY d.ingested_at"
         )
-        events = await conn.execute_fetchall(_EVENTS_SQL.format(seen=seen))
-        actors = await _actors(conn, seen)
-        quotes = await conn.execute_fetchall(_QUOTES_SQL.format(seen=seen))
+        events = await _anniversary_events(conn, seen, day)
+        actors = await _actors(conn, recent)
+        quotes = await conn.execute_fetchall(_QUOTES_SQL.format(seen=recent))
         news = await _news(conn, guild, since, [row["id"] for row in latest_rows], news_items)
     return Material(
         latest=tuple(latest),
@@ -394,6 +410,27 @@ async def load_material(
         actors=actors,
         quotes=tuple(_quote(row) for row in quotes),
         news=news,
+    )
+
+
+async def _anniversary_events(conn: aiosqlite.Connection, seen: str, day: date | None) -> list[sqlite3.Row]:
+    """Day-precise events; with ``day``, those on its month-day and the next :data:`DAYS_AHEAD` month-days
+    that have any (29 February goes with the 28th)."""
+    if day is None:
+        return list(await conn.execute_fetchall(_EVENTS_SQL.format(seen=seen)))
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT substr(e.date_first, 6, 5) FROM events e JOIN documents d ON d.id = e.document_id"
+        f" WHERE e.precision = 'day' AND {seen}"
+    )
+    today = f"{day:%m-%d}"
+    days = sorted({"02-28" if row[0] == "02-29" else row[0] for row in rows})
+    ahead = [md for md in days if md > today] + [md for md in days if md < today]  # on into next year
+    wanted = {today, *ahead[:DAYS_AHEAD]}
+    if "02-28" in wanted:
+        wanted.add("02-29")
+    condition = f"{seen} AND substr(e.date_first, 6, 5) IN (SELECT value FROM json_each(?))"
+    return list(
+        await conn.execute_fetchall(_EVENTS_SQL.format(seen=condition), (json.dumps(sorted(wanted)),))
     )
 
 

@@ -163,12 +163,13 @@ class Briefing(
         shown = await shown_items(self.bot.store, [guild_id])
         since = schedule.last_briefing_at if schedule else None
         state = ServerState(guild_id, local_date(self.bot.clock(), zone), since, shown[guild_id])
-        material = await load_material(self.bot.store, MAX_ARTICLES, guild_id, since)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        material = await load_material(self.bot.store, MAX_ARTICLES, guild_id, since, day=state.day)
         embed = briefing_embed(compose(material, state))
         note = "Preview: only you can see this, and it changes nothing."
         if schedule is None:
             note += " Dates are in UTC until `/briefing setup` sets your time zone."
-        await interaction.response.send_message(note, embed=embed, ephemeral=True, allowed_mentions=MENTIONS)
+        await interaction.followup.send(note, embed=embed, ephemeral=True, allowed_mentions=MENTIONS)
 
     @app_commands.command(name="off", description="Stop posting the daily briefing")
     async def off(self, interaction: discord.Interaction) -> None:

@@ -144,18 +144,21 @@ class Poster:
             # Servers that see the same articles and had their last briefing at the same point (most, after
             # one ingest) share one read of the material.
             own = await guilds_with_libraries(self.bot.store, guild_ids)
-            materials: dict[tuple[int, str | None], Material] = {}
+            materials: dict[tuple[int, str | None, date], Material] = {}
             for job in jobs:
                 guild_id, since = job.claim.guild_id, job.schedule.last_briefing_at
-                key = (guild_id if guild_id in own else 0, since)
+                key = (guild_id if guild_id in own else 0, since, job.claim.day)
                 if key not in materials:
-                    materials[key] = await load_material(self.bot.store, MAX_ARTICLES, key[0], since)
+                    materials[key] = await load_material(
+                        self.bot.store, MAX_ARTICLES, key[0], since, day=job.claim.day
+                    )
 
             slots = asyncio.Semaphore(SEND_CONCURRENCY)
 
             async def attempt(job: Job) -> None:
                 guild_id = job.claim.guild_id
-                material = materials[(guild_id if guild_id in own else 0, job.schedule.last_briefing_at)]
+                key = (guild_id if guild_id in own else 0, job.schedule.last_briefing_at, job.claim.day)
+                material = materials[key]
                 async with slots:
                     outcomes[guild_id] = await self._send(job, material, shown[guild_id])
 
