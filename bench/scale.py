@@ -154,7 +154,7 @@ TYPED = {  # (command, option) -> text typed; the rest get "a"
     ("briefing setup", "timezone"): "Europe/",
     ("briefing setup", "time"): "8",
 }
-ADMIN_COMMANDS = ("briefing", "lookup")  # run by the owner (Manage Server)
+ADMIN_COMMANDS = ("article", "briefing", "feed", "lookup")  # run by the owner (Manage Server)
 
 
 # -- the phases, each in its own process -----------------------------------------------------------------
