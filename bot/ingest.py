@@ -85,6 +85,13 @@ class Pipeline:
     article_errors: tuple[type[Exception], ...] = ()  # parse errors that mean "refuse this file"
 
 
+def pipeline_version() -> str:
+    """The real pipeline's version, without loading it (spaCy takes seconds to import)."""
+    from bot.extract.version import EXTRACTOR_VERSION
+
+    return f"{EXTRACTOR_VERSION}/{WRITER_VERSION}"
+
+
 def default_pipeline() -> Pipeline:
     """The real pipeline, imported only when needed."""
     from bot.extract import document, pipeline
@@ -92,7 +99,7 @@ def default_pipeline() -> Pipeline:
     return Pipeline(
         parse=document.parse_document,
         extract=pipeline.extract,
-        version=f"{pipeline.EXTRACTOR_VERSION}/{WRITER_VERSION}",
+        version=pipeline_version(),
         article_errors=(document.ArticleError,),
     )
 
@@ -475,11 +482,11 @@ def ensure_store(settings: Settings) -> StoreCheck:
             )
         _stored_fingerprints(db_path)  # still refuse a damaged store
         return StoreCheck()
-    pipeline = default_pipeline()
-    snapshot = _snapshot(articles_dir, pipeline.version)
+    snapshot = _snapshot(articles_dir, pipeline_version())
     last = _last_snapshot(db_path)
     if last is not None and last[0] == snapshot:
         return StoreCheck(last[1])
+    pipeline = default_pipeline()
     report = ingest([articles_dir], db_path, pipeline, prune_under=articles_dir)
     changed = tuple(result for result in report.results if result.status != "unchanged")
     changed += refresh_libraries(db_path, pipeline)

@@ -385,6 +385,7 @@ def test_ensure_store_rebuilds_for_a_new_extractor(
     monkeypatch.setattr(
         "bot.ingest.default_pipeline", lambda: dataclasses.replace(FAKE_PIPELINE, version="fake-9")
     )
+    monkeypatch.setattr("bot.ingest.pipeline_version", lambda: "fake-9")  # read without the pipeline
     ensure_store(settings_for(db, articles))
     conn = sqlite3.connect(db)
     assert {v for (v,) in conn.execute("SELECT extractor_version FROM documents")} == {"fake-9"}

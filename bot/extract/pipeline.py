@@ -10,9 +10,9 @@ from bot.extract.parse import entity_spans, parse, single_word_entities, subject
 from bot.extract.relations import find_relations
 from bot.extract.segment import sentences_of
 from bot.extract.statements import find_quotes
+from bot.extract.version import EXTRACTOR_VERSION
 
-# Bump when extraction rules change, so stores built by an older pipeline are rebuilt.
-EXTRACTOR_VERSION = 4
+__all__ = ["EXTRACTOR_VERSION", "extract"]
 
 
 def extract(document: Document) -> Extraction:
