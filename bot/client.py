@@ -33,6 +33,7 @@ COGS = (
     "cogs.help",
     "cogs.lookup",
     "cogs.library",
+    "cogs.feeds",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 Clock = Callable[[], datetime]
