@@ -56,7 +56,7 @@ def parse_feed(body: bytes, base_url: str) -> Feed:
     parsed = feedparser.parse(
         io.BytesIO(body), response_headers={"content-location": base_url}, sanitize_html=True
     )
-    if not parsed.entries and (parsed.bozo or not parsed.version):
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         raise FeedError("not an RSS or Atom feed")
     items: dict[str, Item] = {}
     for entry in parsed.entries:
@@ -81,9 +81,10 @@ def _item(entry: feedparser.FeedParserDict) -> Item | None:
     contents = entry.get("content") or []
     content = (contents[0].get("value") if contents else None) or entry.get("summary") or ""
     title = _clean(entry.get("title"))
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    # dict.get: FeedParserDict.get("updated") falls back to "published" with a DeprecationWarning
+    stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     published = datetime.fromtimestamp(calendar.timegm(stamp), UTC) if stamp else None
-    version = "\n".join([title or "", content, entry.get("updated") or ""])
+    version = "\n".join([title or "", content, dict.get(entry, "updated") or ""])
     return Item(
         url=url,
         url_key=normalize_url(url),

@@ -7,6 +7,7 @@ Adding and removing need Manage Server (the group's default permission, checked 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import discord
@@ -110,13 +111,12 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
         row = await feed_store.feed_by_id(store, feed_id)
         assert row is not None
         outcome = await self.reader.take(row, feed, first=FIRST_ITEMS, now=now)
-        if outcome.added:
-            await feed_store.save_poll(
-                store, row.id, row.health, now, etag=got.etag, last_modified=got.last_modified,
-                new_items=True,
-            )  # fmt: skip
-        if outcome.library_full:
-            await feed_store.set_error(store, row.id, outcome.library_full)
+        full = outcome.library_full is not None  # no validators then: the waiting items need a full GET
+        await feed_store.save_poll(
+            store, row.id, replace(row.health, last_error=outcome.library_full), now,
+            etag=None if full else got.etag, last_modified=None if full else got.last_modified,
+            new_items=bool(outcome.added),
+        )  # fmt: skip
         await store.refresh()
         embed = added_embed(row, outcome, self.bot.settings.feed_poll_minutes)
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
