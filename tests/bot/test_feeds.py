@@ -218,13 +218,13 @@ async def test_failures_back_off_pause_and_resume_and_list_shows_it(
     await cycle_after(cog, clock, 31)
     assert publisher.conditional.count(publisher.etag) == 2
 
-    publisher.status, publisher.headers = 429, {"Retry-After": "7200"}
-    await cycle_after(cog, clock, 40)
+    publisher.status, publisher.headers = 429, {"Retry-After": "14400"}
+    await cycle_after(cog, clock, 31)
     assert "HTTP 429" in text_of(await standin.slash("feed list", user=owner))
     requests = len(publisher.conditional)
-    await cycle_after(cog, clock, 100)  # the server asked for two hours
+    await cycle_after(cog, clock, 200)  # the server asked for four hours (the backoff alone: two)
     assert len(publisher.conditional) == requests
-    await cycle_after(cog, clock, 21)
+    await cycle_after(cog, clock, 41)
     assert len(publisher.conditional) == requests + 1
 
     publisher.status, publisher.headers = 503, {}
