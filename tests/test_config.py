@@ -152,8 +152,27 @@ def test_env_example_lists_every_variable_and_loads() -> None:
         "SHARD_IDS",
         "MESSAGE_CONTENT_INTENT",
         "PLAYGROUND_TIMEZONE",
+        "SERVER_ARTICLE_LIMIT",
+        "SERVER_FEED_LIMIT",
+        "FEED_POLL_MINUTES",
+        "ALLOW_PRIVATE_URLS",
     }
     assert load(example) == load()
+
+
+@pytest.mark.parametrize("name", ["SERVER_ARTICLE_LIMIT", "SERVER_FEED_LIMIT", "FEED_POLL_MINUTES"])
+def test_limits_are_positive_whole_numbers(name: str) -> None:
+    assert getattr(load(**{name: "7"}), name.lower()) == 7
+    for bad in ("0", "-3", "many"):
+        with pytest.raises(ConfigError, match=name):
+            load(**{name: bad})
+
+
+def test_private_urls_are_refused_unless_allowed() -> None:
+    assert load().allow_private_urls is False
+    assert load(ALLOW_PRIVATE_URLS="true").allow_private_urls is True
+    with pytest.raises(ConfigError, match="ALLOW_PRIVATE_URLS"):
+        load(ALLOW_PRIVATE_URLS="sometimes")
 
 
 def test_the_token_is_never_in_the_settings_repr() -> None:

@@ -190,8 +190,8 @@ moment the soldiers leave," according to officials present at the meeting in the
 <p>Two days later, al-Shabaab fighters attacked a base near Kismayo, killing four soldiers and wounding
 several more, the regional administration said in a statement issued that evening.</p>
 </article>
-<section class="comments">
-<p>Great article! Subscribe to my channel for more news every single day.</p></section>
+<section class="comments"><p>Great article! Subscribe to my channel for more news every day.</p>
+</section>
 <footer>Copyright Horn Observer. All rights reserved. Cookie settings and privacy policy.</footer>
 </body></html>"""
 
