@@ -17,7 +17,7 @@ from bot.feeds import Health
 from bot.store.read import Store
 
 _FEED_COLUMNS = """id, guild_id, url, url_key, title, link, channel_id, added_by, etag, last_modified,
-    last_checked_at, last_new_item_at, state, failures, first_failure_at, next_poll_at, last_error,
+    body_hash, last_checked_at, last_new_item_at, state, failures, first_failure_at, next_poll_at, last_error,
     created_at"""
 
 
@@ -33,6 +33,7 @@ class FeedRow:
     added_by: int | None
     etag: str | None
     last_modified: str | None
+    body_hash: str | None  # of the feed's last body, so one sent again unchanged is not parsed again
     last_checked_at: str | None
     last_new_item_at: str | None
     state: str
@@ -184,13 +185,14 @@ async def save_poll(
     last_modified: str | None = None,
     title: str | None = None,
     new_items: bool = False,
+    body_hash: str | None = None,
 ) -> None:
     """The outcome of one poll: the feed's health, the validators for the next conditional GET (None: a
     full GET next time), and its title when it sent one."""
     async with store.transaction(write=True) as conn:
         await conn.execute(
             """UPDATE feeds SET state = ?, failures = ?, first_failure_at = ?, next_poll_at = ?,
-                   last_error = ?, last_checked_at = ?, etag = ?, last_modified = ?,
+                   last_error = ?, last_checked_at = ?, etag = ?, last_modified = ?, body_hash = ?,
                    title = coalesce(?, title),
                    last_new_item_at = CASE WHEN ? THEN ? ELSE last_new_item_at END
                WHERE id = ?""",
@@ -198,7 +200,7 @@ async def save_poll(
                 health.state, health.failures,
                 health.first_failure_at.isoformat() if health.first_failure_at else None,
                 health.next_poll_at.isoformat(), health.last_error, now.isoformat(), etag, last_modified,
-                title, new_items, now.isoformat(), feed_id,
+                body_hash, title, new_items, now.isoformat(), feed_id,
             ),
         )  # fmt: skip
 

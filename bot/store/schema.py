@@ -256,6 +256,7 @@ _V6_FEEDS: tuple[str, ...] = (
     added_by INTEGER,
     etag TEXT,
     last_modified TEXT,
+    body_hash TEXT,
     last_checked_at TEXT,
     last_new_item_at TEXT,
     state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused')),

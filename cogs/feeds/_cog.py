@@ -22,7 +22,7 @@ from bot.store import feeds as feed_store
 from bot.store.feeds import FeedRow
 from bot.text import CHOICE_NAME_LIMIT, literal, truncate
 from bot.web import FetchError, normalize_url
-from cogs.feeds._reader import FIRST_ITEMS, FeedReader, Outcome
+from cogs.feeds._reader import FIRST_ITEMS, FeedReader, Outcome, body_hash
 from cogs.feeds._replies import added_embed, list_pages, notice_embed, refusal
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
 
     async def cog_unload(self) -> None:
         self.poll_loop.cancel()
+        self.reader.close()
 
     # -- /feed add -----------------------------------------------------------------------------------------
 
@@ -115,7 +116,7 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
         await feed_store.save_poll(
             store, row.id, replace(row.health, last_error=outcome.library_full), now,
             etag=None if full else got.etag, last_modified=None if full else got.last_modified,
-            new_items=bool(outcome.added),
+            new_items=bool(outcome.added), body_hash=None if full else body_hash(got.body),
         )  # fmt: skip
         await store.refresh()
         embed = added_embed(row, outcome, self.bot.settings.feed_poll_minutes)

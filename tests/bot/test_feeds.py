@@ -177,6 +177,7 @@ async def test_a_restart_fetches_nothing_twice(
     fresh.reader.gate = HostGate(0.0)
     clock.now += timedelta(minutes=31)
     await fresh.poll_cycle()
+    fresh.reader.close()
     assert publisher.site.hits["/feed.xml"] == 2 and publisher.site.hits["/news/port-talks"] == 1
 
 
