@@ -55,6 +55,14 @@ class HostGate:
             if delay > 0:
                 await asyncio.sleep(delay)
             self._next[host] = self._clock() + self.interval
+        if len(self._next) > 1024:
+            self._forget_idle()
+
+    def _forget_idle(self) -> None:
+        """Hosts whose interval has passed need no entry (items link to many sites)."""
+        now = self._clock()
+        for host in [h for h, at in self._next.items() if at <= now and not self._locks[h].locked()]:
+            del self._next[host], self._locks[host]
 
 
 @dataclass

@@ -10,7 +10,7 @@ import discord
 from bot.feeds import Item, one_line
 from bot.render import add_field, lines_within, plural
 from bot.store.feeds import FeedRow
-from bot.text import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, literal, truncate
+from bot.text import EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, escape, literal, truncate
 from cogs.feeds._reader import Outcome
 
 FEED_COLOUR = discord.Colour.orange()
@@ -87,7 +87,7 @@ def notice_embed(row: FeedRow, item: Item, title: str | None) -> discord.Embed:
     embed = discord.Embed(
         title=truncate(title or item.title or item.url, EMBED_TITLE_LIMIT),
         url=item.url,
-        description=one_line(item.content, 300) or None,
+        description=escape(one_line(item.content, 300)) or None,
         colour=FEED_COLOUR,
         timestamp=item.published,
     )

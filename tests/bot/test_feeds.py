@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.standin import StandIn
 from bot.standin.model import Channel
+from bot.store.servers import forget_now
 from bot.web import internal_kind, open_session
 from cogs.feeds import Feeds
 from cogs.feeds._reader import HostGate
@@ -263,6 +264,24 @@ async def test_remove_keeps_the_articles_and_says_so(
     assert len(await bot.store.documents(library=standin.default_channel.guild_id)) == 2
     async with bot.store.transaction() as conn:
         assert (await conn.execute_fetchall("SELECT count(*) FROM feed_items"))[0][0] == 0
+
+
+async def test_forgetting_a_server_forgets_its_feeds(
+    publisher: Publisher, bot, cog: Feeds, standin: StandIn, clock: FakeClock
+) -> None:
+    publisher.publish(PORT)
+    await add_feed(standin, publisher.url)
+    await asyncio.to_thread(forget_now, bot.store.path, standin.default_channel.guild_id, clock.now)
+    async with bot.store.transaction() as conn:
+        for table in ("feeds", "feed_items"):
+            assert (await conn.execute_fetchall(f"SELECT count(*) FROM {table}"))[0][0] == 0
+
+
+async def test_one_host_is_forgotten_once_its_interval_has_passed() -> None:
+    gate = HostGate(0.0)
+    for n in range(1100):
+        await gate.wait(f"http://site{n}.example/feed")
+    assert len(gate._next) <= 1024
 
 
 @pytest.mark.settings(allow_private_urls=True, server_article_limit=1)

@@ -222,11 +222,14 @@ async def test_a_page_is_fetched_and_its_main_text_learned(site, bot, standin: S
     [document] = await bot.store.documents(library=guild_id)
     assert (document.author, document.source) == ("Amina Warsame", "Horn Observer")
     assert document.url and document.url.endswith("/news/port-talks")
-    found = await standin.slash("search", {"text": "subscribe channel"})
-    assert "No sentence" in found.content  # menus and comments stayed out
+    for boilerplate in ("subscribe", "cookie", "copyright"):  # menus, comments and footer stayed out
+        assert "No sentence" in (await standin.slash("search", {"text": boilerplate})).content
+    assert "Kismayo" in text_of(await standin.slash("search", {"text": "Kismayo"}))
     again = await add_url(standin, site.url("/short"))  # redirects to the same page, tracking stripped
     assert again.content.startswith("Not added: already there")
-    assert site.hits["/news/port-talks"] == 1
+    assert len(await bot.store.documents(library=guild_id)) == 1
+    same = await add_url(standin, site.url("/news/port-talks#comments"))  # known before any fetch
+    assert same.content.startswith("Not added: already there") and site.hits["/news/port-talks"] == 2
 
 
 @pytest.mark.settings(allow_private_urls=True)
