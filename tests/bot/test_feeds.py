@@ -266,6 +266,20 @@ async def test_remove_keeps_the_articles_and_says_so(
         assert (await conn.execute_fetchall("SELECT count(*) FROM feed_items"))[0][0] == 0
 
 
+async def test_robots_txt_is_honoured_and_the_feeds_own_text_stands_in(
+    publisher: Publisher, bot, cog: Feeds, standin: StandIn
+) -> None:
+    publisher.site.page("/robots.txt", "User-agent: *\nDisallow: /news/drought", content_type="text/plain")
+    publisher.publish(PORT, DROUGHT)
+    added = text_of(await add_feed(standin, publisher.url))
+    assert "Added 2 articles" in added
+    assert publisher.site.hits["/news/drought-appeal"] == 0 and publisher.site.hits["/news/port-talks"] == 1
+    found = text_of(await standin.slash("search", {"text": "clinics Baidoa"}))
+    assert "Drought appeal launched in Baidoa" in found  # from the feed's description, under its title
+    missing = await standin.slash("search", {"text": "forty million dollars"})  # only on the page
+    assert "No sentence" in missing.content
+
+
 async def test_forgetting_a_server_forgets_its_feeds(
     publisher: Publisher, bot, cog: Feeds, standin: StandIn, clock: FakeClock
 ) -> None:
