@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 # Modules of this package, each with ``main(argv) -> int``.
-BENCHMARKS = ("ingest", "commands", "briefing", "extraction", "questions", "resolve", "scale")
+BENCHMARKS = ("ingest", "commands", "briefing", "extraction", "questions", "resolve", "scale", "feeds")
 
 
 def main(argv: Sequence[str]) -> int:

@@ -34,6 +34,7 @@ COGS = (
     "cogs.lookup",
     "cogs.library",
     "cogs.upkeep",
+    "cogs.feeds",
 )
 COMMANDS_HASH_KEY = "app_commands_hash"
 Clock = Callable[[], datetime]

@@ -113,6 +113,22 @@ class Library:
             origin = Origin(guild, added_by, text, url_key)
             return await asyncio.to_thread(self._store, extraction, version, origin, name)
 
+    async def replace(self, text: str, *, guild: int, key: str, url_key: str | None = None) -> Added | None:
+        """A new version of one of the server's articles (a feed item that changed): read ``text`` and
+        write it under the same key, with its facts, in one transaction; who added it and when stay.
+        None when the server has no such article or the text did not change; :class:`Refused` says why
+        not otherwise (the same text as another article, unreadable)."""
+        if len(text.encode("utf-8", "replace")) > MAX_ARTICLE_BYTES:
+            raise Refused(f"too large: the limit is {MAX_ARTICLE_BYTES // 10**6} MB")
+        document = await self._run(_parse, key, text)
+        async with self._write:
+            earlier = await asyncio.to_thread(self._earlier, guild, key, document)
+            if earlier is None:
+                return None
+            extraction, version = await self._run(_extract, document)
+            origin = Origin(guild, earlier[0], text, url_key)
+            return await asyncio.to_thread(self._restore, extraction, version, origin, earlier[1])
+
     async def page_article(self, html: str, url: str | None) -> tuple[str, str | None]:
         """The main text of an HTML page as article text, and its title (read in the worker process)."""
         return await self._run(_html_article, html, url)
@@ -176,6 +192,40 @@ class Library:
                     f"this server's library is full ({self.article_limit} articles); "
                     "remove some with /article remove"
                 )
+
+    def _earlier(self, guild: int, key: str, document: Document) -> tuple[int | None, str] | None:
+        """Who added the article ``key`` and when, if the server has it and ``document`` is new text."""
+        digest = text_hash(document.paragraphs)
+        with closing(connect(self.db_path)) as conn:
+            row = conn.execute(
+                "SELECT added_by, ingested_at, text_hash FROM documents WHERE key = ? AND library = ?",
+                (key, guild),
+            ).fetchone()
+            if row is None or row[2] == digest:
+                return None
+            same = conn.execute(
+                """SELECT coalesce(title, key) FROM documents
+                   WHERE text_hash = ? AND library IN (0, ?) AND key != ? LIMIT 1""",
+                (digest, guild, key),
+            ).fetchone()
+            if same is not None:
+                raise Refused(f"already there: “{same[0]}”")
+        return row[0], row[1]
+
+    def _restore(self, extraction: Extraction, version: str, origin: Origin, ingested_at: str) -> Added:
+        """Write the new version over the old one (same key, same ingest time)."""
+        document = extraction.document
+        with closing(connect(self.db_path)) as conn, transaction(conn):
+            actors = document_actor_ids(conn, document.key)
+            counts = write_extraction(conn, extraction, version, ingested_at, origin)
+            actors |= document_actor_ids(conn, document.key)
+            now = _now()
+            finish_run(conn, version, finished_at=now, started_at=now, actor_ids=actors)
+            new_actors = _new_actors(conn, document.key, origin.library)
+        warnings = list(document.warnings)
+        if document.published is None:
+            warnings.append(NO_DATE_WARNING)
+        return Added(document.key, document.title, document.published, counts, new_actors, tuple(warnings))
 
     def _by_url(self, guild: int, url_key: str) -> str | None:
         with closing(connect(self.db_path)) as conn:

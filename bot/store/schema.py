@@ -302,12 +302,52 @@ _V5_LIBRARIES: tuple[str, ...] = (
     ACTOR_LIBRARIES_SQL.format(where="1"),
 )
 
+# Version 6: feeds a server follows, and every item seen in them (added, refused or skipped), so a restart
+# fetches nothing twice. Deleting a feed deletes its items; the articles they became stay in the library.
+_V6_FEEDS: tuple[str, ...] = (
+    """CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    guild_id INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    url_key TEXT NOT NULL,
+    title TEXT,
+    link TEXT,
+    channel_id INTEGER,
+    added_by INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    last_checked_at TEXT,
+    last_new_item_at TEXT,
+    state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused')),
+    failures INTEGER NOT NULL DEFAULT 0,
+    first_failure_at TEXT,
+    next_poll_at TEXT NOT NULL,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (guild_id, url_key)
+)""",
+    "CREATE INDEX feeds_due ON feeds (state, next_poll_at)",
+    """CREATE TABLE feed_items (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+    url_key TEXT NOT NULL,
+    guid TEXT,
+    content_hash TEXT,
+    document_key TEXT,
+    published TEXT,
+    first_seen_at TEXT NOT NULL,
+    UNIQUE (feed_id, url_key)
+)""",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1_CORE,
     _V2_QUOTE_INDEX,
     _V3_SERVER_SETTINGS,
     _V4_WORD_FORMS,
     _V5_LIBRARIES,
+    _V6_FEEDS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

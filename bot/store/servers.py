@@ -20,7 +20,7 @@ from bot.store.write import finish_run, get_meta
 
 RETENTION = timedelta(days=30)
 # Every per-server table, keyed by guild_id (children with ON DELETE CASCADE follow their parent).
-_SERVER_TABLES = ("guild_settings", "briefing_schedules", "guild_departures")
+_SERVER_TABLES = ("guild_settings", "briefing_schedules", "guild_departures", "feeds")
 
 
 def forget_server(conn: sqlite3.Connection, guild_id: int, now: str) -> int:
