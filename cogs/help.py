@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 TITLE_LIMIT = 150
 LIBRARY_NOTE = (
-    "Members with Manage Server can add articles with /article add: only this server sees them. "
+    "Members with Manage Server can add articles with /article add, or follow news feeds with /feed add: "
+    "only this server sees what they bring. "
     "If the bot is removed, this server's articles and settings are deleted 30 days later "
     "unless it is added back."
 )
