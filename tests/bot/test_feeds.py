@@ -365,3 +365,26 @@ async def test_one_host_is_asked_at_most_once_a_second() -> None:
     started = loop.time()
     await asyncio.gather(*(gate.wait("http://a.example/x") for _ in range(3)), gate.wait("http://b.example/"))
     assert 2.0 <= loop.time() - started < 2.5
+
+
+async def test_the_next_briefing_lists_exactly_what_the_feed_brought_once(
+    publisher: Publisher, bot, cog: Feeds, standin: StandIn, clock: FakeClock
+) -> None:
+    from tests.bot.test_briefing import FIRST_SLOT, field, posts, set_up, tick_at
+
+    owner, desk = standin.find_user("owner"), standin.find_channel("briefings")
+    publisher.publish(PORT, DROUGHT)
+    await add_feed(standin, publisher.url)
+    await set_up(standin, owner, desk)
+    await tick_at(bot, clock, FIRST_SLOT)
+    publisher.publish(BRIDGE)
+    await cycle_after(cog, clock, 31)
+    await tick_at(bot, clock, FIRST_SLOT + timedelta(days=1))
+    await tick_at(bot, clock, FIRST_SLOT + timedelta(days=2))
+    _, news, quiet = posts(standin, desk)
+    assert news.embeds[0]["description"].startswith("1 new article since the last briefing")
+    articles = field(news, "New articles")
+    assert "Bridge reopens near Beledweyne" in articles and "Port talks" not in articles
+    assert "Horn Observer" in articles and "[link](http://127.0.0.1:" in articles
+    assert "Abdirahman Yusuf" in field(news, "New actors") and "Hodan Ali" not in field(news, "New actors")
+    assert quiet.embeds[0]["description"].startswith("Nothing new since the last briefing")
