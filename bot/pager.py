@@ -7,7 +7,7 @@ interaction's token, which outlives the timeout). The pager answers only the use
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
@@ -93,9 +93,13 @@ class Pager(ExpiringView):
             raise ValueError("a pager needs at least one page")
         super().__init__(timeout=timeout)
         self.pages = list(pages)
+        self.count = len(self.pages)
         self.owner = owner
         self.index = 0
         self._update_buttons()
+
+    async def page_at(self, index: int) -> discord.Embed:
+        return self.pages[index]
 
     async def start(
         self,
@@ -106,7 +110,7 @@ class Pager(ExpiringView):
         content: str | None = None,
     ) -> None:
         """Answer ``interaction`` with the first page (and ``content`` above it)."""
-        if len(self.pages) == 1:
+        if self.count == 1:
             await respond(interaction, self.pages[0], file=file, ephemeral=ephemeral, content=content)
         else:
             await self.send(interaction, self.pages[0], file=file, ephemeral=ephemeral, content=content)
@@ -134,10 +138,35 @@ class Pager(ExpiringView):
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         """Move by ``step`` pages, staying within the ends: a repeated or late click shows the last page."""
-        self.index = min(max(self.index + step, 0), len(self.pages) - 1)
+        self.index = min(max(self.index + step, 0), self.count - 1)
         self._update_buttons()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+        await interaction.response.edit_message(embed=await self.page_at(self.index), view=self)
 
     def _update_buttons(self) -> None:
         self.previous.disabled = self.index == 0
-        self.next.disabled = self.index == len(self.pages) - 1
+        self.next.disabled = self.index == self.count - 1
+
+
+class LazyPager(Pager):
+    """A pager over ``count`` pages of which only the first is made up front: ``make(n)`` makes page ``n``
+    when it is turned to (reading one page from the store), and pages once made are kept."""
+
+    def __init__(
+        self,
+        first: discord.Embed,
+        count: int,
+        make: Callable[[int], Awaitable[discord.Embed]],
+        owner: discord.abc.User,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__([first], owner, timeout=timeout)
+        self.count = max(1, count)
+        self._made = {0: first}
+        self._make = make
+        self._update_buttons()
+
+    async def page_at(self, index: int) -> discord.Embed:
+        if index not in self._made:
+            self._made[index] = await self._make(index)
+        return self._made[index]

@@ -291,28 +291,28 @@ def actor_line(actor: ActorSummary) -> str:
     return f"**{literal(actor.name, 100)}**{role} · {plural(actor.mentions, 'mention')}"
 
 
-def actor_list_pages(actors: Sequence[ActorSummary], kind: ActorKind | None = None) -> list[discord.Embed]:
-    """Actors grouped by kind (in the order given within a kind), a field per group and page; no actors,
-    no pages."""
+def actor_page(
+    actors: Sequence[ActorSummary],
+    number: int,
+    pages: int,
+    counts: dict[str, int],
+    kind: ActorKind | None = None,
+) -> discord.Embed:
+    """Page ``number`` (0-based) of ``pages`` of the actor list: these actors, a field per kind named with
+    how many of that kind there are (``counts``)."""
+    total = sum(counts.values())
     title = f"Actors: {KIND_NAMES[kind][1].lower()}" if kind else "Actors"
+    page = _embed(title, "Use /actor with a name for the full profile.", KIND_COLOURS["other"])
     groups: dict[ActorKind, list[str]] = {}
     for actor in actors:
         groups.setdefault(actor.kind, []).append(actor_line(actor))
-    pages: list[discord.Embed] = []
-    room = 0  # actor lines the current page still takes
-    for group_kind in sorted(groups, key=list(KIND_NAMES).index):
-        lines = groups[group_kind]
+    for group_kind, lines in groups.items():
         for part, chunk in enumerate(_chunks(lines, ACTORS_PER_PAGE, FIELD_VALUE_LIMIT, "\n")):
-            name = KIND_NAMES[group_kind][1] + (" (continued)" if part else f" ({len(lines)})")
-            value = "\n".join(chunk)
-            if not pages or room < len(chunk) or len(pages[-1]) + len(name) + len(value) > _PAGE_TOTAL_LIMIT:
-                pages.append(
-                    _embed(title, "Use /actor with a name for the full profile.", KIND_COLOURS["other"])
-                )
-                room = ACTORS_PER_PAGE
-            add_field(pages[-1], name, value)
-            room -= len(chunk)
-    return _number(pages, plural(len(actors), "actor"))
+            suffix = " (continued)" if part else f" ({counts.get(group_kind, len(lines))})"
+            add_field(page, KIND_NAMES[group_kind][1] + suffix, "\n".join(chunk))
+    prefix = f"Page {number + 1}/{pages} · " if pages > 1 else ""
+    page.set_footer(text=truncate(prefix + plural(total, "actor"), FOOTER_LIMIT))
+    return page
 
 
 def date_span(start: PartialDate | None, end: PartialDate | None, on: PartialDate | None) -> str:

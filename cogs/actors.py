@@ -12,8 +12,8 @@ from discord.ext import commands
 from bot.actor_option import ActorOption, pick_actor
 from bot.client import BriefingBot, UserFacingError
 from bot.extract.model import ActorKind
-from bot.pager import DEFAULT_TIMEOUT, ExpiringView, Pager
-from bot.render import KIND_NAMES, actor_list_pages, profile_embed, statement_pages, timeline_pages
+from bot.pager import DEFAULT_TIMEOUT, ExpiringView, LazyPager, Pager
+from bot.render import ACTORS_PER_PAGE, KIND_NAMES, actor_page, profile_embed, statement_pages, timeline_pages
 from bot.resolve import Resolution
 from bot.store import Store
 from bot.store.models import ActorProfile
@@ -90,10 +90,25 @@ class Actors(commands.Cog):
         self, interaction: discord.Interaction[BriefingBot], kind: app_commands.Choice[str] | None = None
     ) -> None:
         chosen = cast(ActorKind, kind.value) if kind else None
-        actors = await self.bot.store.actors(chosen, guild=interaction.guild_id)
-        if not actors:
+        store, guild = self.bot.store, interaction.guild_id
+        counts = await store.actor_counts(chosen, guild=guild)
+        total = sum(counts.values())
+        if not total:
             raise UserFacingError("No actors of that kind in the articles yet; try /actors without a kind.")
-        pager = Pager(actor_list_pages(actors, chosen), interaction.user, timeout=self.pager_timeout)
+        pages = -(-total // ACTORS_PER_PAGE)
+
+        async def page(number: int) -> discord.Embed:
+            """One page, read from the store when it is turned to."""
+            actors = await store.actors(
+                chosen,
+                guild=guild,
+                kinds=list(KIND_NAMES),
+                limit=ACTORS_PER_PAGE,
+                offset=number * ACTORS_PER_PAGE,
+            )
+            return actor_page(actors, number, pages, counts, chosen)
+
+        pager = LazyPager(await page(0), pages, page, interaction.user, timeout=self.pager_timeout)
         await pager.start(interaction)
 
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from bot.chart import timeline_png
 from bot.extract.model import PartialDate
 from bot.render import (
-    actor_list_pages,
+    ACTORS_PER_PAGE,
+    actor_page,
     date_span,
     lines_within,
     literal,
@@ -154,28 +155,38 @@ def test_reported_statements_are_marked_as_reported():
     assert page.description.startswith("**Khalifa Haftar**, undated: they would win *(reported)*")
 
 
+def pages_of(actors: list, kind=None) -> list:
+    """The actor list as /actors pages it: ACTORS_PER_PAGE actors a page, in the order given."""
+    chunks = [actors[n : n + ACTORS_PER_PAGE] for n in range(0, len(actors), ACTORS_PER_PAGE)] or [[]]
+    counts: dict[str, int] = {}
+    for actor in actors:
+        counts[actor.kind] = counts.get(actor.kind, 0) + 1
+    return [actor_page(chunk, n, len(chunks), counts, kind) for n, chunk in enumerate(chunks)]
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     st.lists(st.tuples(text, st.sampled_from(["person", "country", "other"]), text | st.none()), max_size=300)
 )
-def test_actor_list_pages_fit_discords_limits(actors):
-    pages = actor_list_pages([summary(name or "?", kind, role) for name, kind, role in actors])
+def test_actor_pages_fit_discords_limits(actors):
+    pages = pages_of([summary(name or "?", kind, role) for name, kind, role in actors])
     assert all(within_limits(page) for page in pages)
 
 
-def test_actor_list_pages_show_every_actor_once():
-    pages = actor_list_pages([summary(f"Actor {n:03}") for n in range(70)])
+def test_actor_pages_show_every_actor_once():
+    pages = pages_of([summary(f"Actor {n:03}") for n in range(70)])
+    assert sum(field.value.count("**Actor ") for page in pages for field in page.fields) == 70
+    assert pages[-1].footer.text == "Page 4/4 · 70 actors"
+
+
+def test_actor_pages_show_every_actor_once_even_with_long_roles():
+    pages = pages_of([summary(f"Actor {n:03} " + "n" * 100, role="word " * 60) for n in range(70)])
     assert sum(field.value.count("**Actor ") for page in pages for field in page.fields) == 70
 
 
-def test_actor_list_pages_show_every_actor_once_even_with_long_roles():
-    pages = actor_list_pages([summary(f"Actor {n:03} " + "n" * 100, role="word " * 60) for n in range(70)])
-    assert sum(field.value.count("**Actor ") for page in pages for field in page.fields) == 70
-
-
-def test_actor_list_groups_by_kind_in_a_fixed_order():
-    pages = actor_list_pages([summary("Egypt", "country"), summary("Haftar", "person")])
-    assert [field.name for field in pages[0].fields] == ["People (1)", "Countries (1)"]
+def test_actor_page_groups_by_kind_in_the_order_given():
+    [page] = pages_of([summary("Haftar", "person"), summary("Egypt", "country")])
+    assert [field.name for field in page.fields] == ["People (1)", "Countries (1)"]
 
 
 def test_paragraph_ranges_join_consecutive_paragraphs():

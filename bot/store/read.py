@@ -364,20 +364,47 @@ class Store:
             for r in actors
         ]
 
-    async def actors(self, kind: ActorKind | None = None, *, guild: int | None = None) -> list[ActorSummary]:
-        """All actors this server sees (or those of one kind), most mentioned first."""
+    async def actors(
+        self,
+        kind: ActorKind | None = None,
+        *,
+        guild: int | None = None,
+        kinds: Sequence[str] = (),
+        limit: int = -1,
+        offset: int = 0,
+    ) -> list[ActorSummary]:
+        """The actors this server sees (or those of one kind), grouped in the order of ``kinds`` (when
+        given), most mentioned first; a page of them with ``limit`` and ``offset``."""
+        order = ",".join(["", *kinds, ""])
         async with self._snapshot():
             rows = await self._all(
-                f"""SELECT a.name, a.kind,
+                f"""SELECT a.name, a.kind, page.mentions, page.documents,
                           (SELECT x.role FROM actor_libraries x WHERE x.actor_id = a.id AND x.role IS NOT NULL
-                           AND {visible(guild, "x")} ORDER BY x.role_published DESC LIMIT 1) AS role,
-                          sum(l.mentions) AS mentions, sum(l.documents) AS documents
-                   FROM actors a JOIN actor_libraries l ON l.actor_id = a.id
-                   WHERE (?1 IS NULL OR a.kind = ?1) AND {visible(guild, "l")}
-                   GROUP BY a.id ORDER BY mentions DESC, a.name""",
-                (kind,),
+                           AND {visible(guild, "x")} ORDER BY x.role_published DESC LIMIT 1) AS role
+                   FROM (SELECT l.actor_id, sum(l.mentions) AS mentions, sum(l.documents) AS documents
+                         FROM actor_libraries l JOIN actors a ON a.id = l.actor_id
+                         WHERE (?1 IS NULL OR a.kind = ?1) AND {visible(guild, "l")}
+                         GROUP BY l.actor_id
+                         ORDER BY instr(?2, ',' || a.kind || ','), mentions DESC, a.name
+                         LIMIT {int(limit)} OFFSET {int(offset)}) page
+                   JOIN actors a ON a.id = page.actor_id
+                   ORDER BY instr(?2, ',' || a.kind || ','), page.mentions DESC, a.name""",
+                (kind, order),
             )
         return [ActorSummary(r["name"], r["kind"], r["role"], r["mentions"], r["documents"]) for r in rows]
+
+    async def actor_counts(
+        self, kind: ActorKind | None = None, *, guild: int | None = None
+    ) -> dict[str, int]:
+        """How many actors of each kind this server sees (of one kind only, with ``kind``)."""
+        async with self._snapshot():
+            rows = await self._all(
+                f"""SELECT a.kind, count(DISTINCT l.actor_id) FROM actor_libraries l
+                    JOIN actors a ON a.id = l.actor_id
+                    WHERE (?1 IS NULL OR a.kind = ?1) AND {visible(guild, "l")} GROUP BY a.kind""",
+                (kind,),
+            )
+        return {row[0]: int(row[1]) for row in rows}
 
     async def actor(self, name: str, *, guild: int | None = None) -> ActorProfile | None:
         """The cited profile of the actor named (or aliased) ``name``, from what this server sees; None if

@@ -246,3 +246,21 @@ async def test_the_timeline_includes_events_that_name_the_actor_by_an_alias(stan
     result = await standin.slash("timeline", {"actor": "the LNA leader", "on": "7 Apr 2019"})
     shown = plain(result.embeds[0]["description"])
     assert "Bogdanov had a telephone conversation with Ahmed Maiteeq" in shown
+
+
+async def test_actor_pages_are_read_one_at_a_time_and_together_list_everyone_once(bot, standin) -> None:
+    from bot.render import KIND_NAMES
+
+    first = await standin.slash("actors")
+    seen, page = [], first.message
+    while True:
+        seen += [
+            line.split("**")[1] for field in page.embeds[0]["fields"] for line in field["value"].splitlines()
+        ]
+        if page.custom_ids()["pager:next"].get("disabled"):
+            break
+        await standin.click(page, "pager:next")
+        page = first.message
+    expected = await bot.store.actors(kinds=list(KIND_NAMES))
+    assert seen == [actor.name.replace("*", "\\\\*") for actor in expected]  # same order, no gap, none twice
+    assert len(seen) > 20  # more than one page
