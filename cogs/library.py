@@ -172,7 +172,7 @@ class Library(commands.GroupCog, group_name="article", group_description="This s
     async def list_articles(self, interaction: discord.Interaction[BriefingBot]) -> None:
         guild_id = _guild_id(interaction)
         own = await self.bot.store.documents(library=guild_id)
-        shared = len(await self.bot.store.documents(library=0))
+        shared = await self.bot.store.document_count(library=0)
         pager = Pager(library_pages(own, shared), interaction.user, timeout=self.timeout)
         await pager.start(interaction)
 

@@ -393,6 +393,12 @@ class Store:
             )
         return [ActorSummary(r["name"], r["kind"], r["role"], r["mentions"], r["documents"]) for r in rows]
 
+    async def document_count(self, *, guild: int | None = None, library: int | None = None) -> int:
+        """How many documents this server sees (or one library holds)."""
+        where = visible(guild) if library is None else f"d.library = {int(library)}"
+        async with self._snapshot():
+            return int((await self._all(f"SELECT count(*) FROM documents d WHERE {where}"))[0][0])
+
     async def actor_counts(
         self, kind: ActorKind | None = None, *, guild: int | None = None
     ) -> dict[str, int]:
@@ -705,11 +711,24 @@ class Store:
         """A quote this server sees, chosen with ``rng`` (so tests and replays can seed it); None if none."""
         seen = f"FROM quotes q JOIN documents d ON d.id = q.document_id WHERE {visible(guild)}"
         async with self._snapshot():
-            count = (await self._all(f"SELECT count(*) {seen}"))[0][0]
-            if not count:
+            # A document drawn in proportion to its statements (the counts the writer keeps), then one of
+            # its statements: every statement equally likely, without counting them all.
+            documents = await self._all(
+                f"SELECT d.id, d.quote_count FROM documents d WHERE {visible(guild)} AND d.quote_count > 0"
+                " ORDER BY d.id"
+            )
+            total = sum(row[1] for row in documents)
+            if not total:
                 return None
+            pick = rng.randrange(total)
+            document = documents[-1][0]
+            for row in documents:
+                if pick < row[1]:
+                    document = row[0]
+                    break
+                pick -= row[1]
             chosen = await self._all(
-                f"SELECT q.id {seen} ORDER BY q.id LIMIT 1 OFFSET ?", (rng.randrange(count),)
+                f"SELECT q.id {seen} AND q.document_id = ? ORDER BY q.id LIMIT 1 OFFSET ?", (document, pick)
             )
             found = await self._quotes(" WHERE q.id = ?", (chosen[0]["id"],))
         return found[0]
