@@ -313,6 +313,16 @@ async def test_search_ranks_within_the_most_recent_matches_and_widens_when_too_f
     assert len(await reader.search("Tripoli", limit=10)) == len(everything)  # too few: the whole store
 
 
+async def test_a_topic_is_looked_for_among_the_recent_matches_then_everywhere(
+    reader: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everything = await reader.quotes(topic="Libya")
+    assert len(everything) == 2
+    monkeypatch.setattr("bot.store.read.SEARCH_WINDOW", 1)
+    assert await reader.quotes(topic="Libya", limit=1) in ([everything[0]], [everything[1]])
+    assert await reader.quotes(topic="Libya") == everything  # the window gives too few: the whole store
+
+
 async def test_search_falls_back_to_any_word(reader: Store) -> None:
     hits = await reader.search("Benghazi zebra")
     assert [h.citation.paragraph for h in hits] == [4]

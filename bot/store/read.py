@@ -87,6 +87,20 @@ def _libraries(guild: int | None) -> tuple[int, ...]:
     return (0, int(guild)) if guild else (0,)
 
 
+def _topic_hits(window: int) -> str:
+    """The statements whose text, or whose sentence, matches the FTS query ``?1``: the ``window`` most
+    recently stored matches of each (-1: all), as the CTE ``hits``."""
+    recent = f" ORDER BY rowid DESC LIMIT {int(window)}"
+    return f"""WITH hits(id) AS (
+    SELECT rowid FROM (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1{recent})
+    UNION
+    SELECT x.id FROM (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?1{recent}) f
+    CROSS JOIN sentences y ON y.id = f.rowid
+    CROSS JOIN quotes x
+        ON x.document_id = y.document_id AND x.paragraph = y.paragraph AND x.sentence = y.position)
+"""
+
+
 def _citation(row: sqlite3.Row, sentence: str = "sentence") -> Citation:
     return Citation(row["key"], row["title"], row["paragraph"], row[sentence])
 
@@ -685,7 +699,9 @@ class Store:
         guild: int | None = None,
     ) -> list[QuoteFact]:
         """Quotes in date order, optionally by one speaker (name or alias) and/or about a topic: every
-        term (word forms count) in the whole quote or in its sentence."""
+        term (word forms count) in the whole quote or in its sentence. A topic is looked for among the
+        :data:`SEARCH_WINDOW` most recently stored matches (in the whole store when they give too few), so
+        a common word costs what the answer shows."""
         where: list[str] = [visible(guild)]
         params: list[Any] = []
         if speaker is not None:
@@ -698,11 +714,14 @@ class Store:
             query = fts_match(parse_terms(topic) if isinstance(topic, str) else list(topic))
             if query is None:
                 return []
-            where.append(
-                "(q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)"
-                " OR s.id IN (SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?))"
-            )
-            params += [query, query]
+            clause = " WHERE " + " AND ".join(where)
+            async with self._snapshot():
+                found = await self._quotes(
+                    clause, params, limit, hits=_topic_hits(SEARCH_WINDOW), query=query
+                )
+                if len(found) < limit:
+                    found = await self._quotes(clause, params, limit, hits=_topic_hits(-1), query=query)
+            return found
         clause = " WHERE " + " AND ".join(where)
         async with self._snapshot():
             return await self._quotes(clause, params, limit)
@@ -733,8 +752,14 @@ class Store:
             found = await self._quotes(" WHERE q.id = ?", (chosen[0]["id"],))
         return found[0]
 
-    async def _quotes(self, clause: str, params: Iterable[Any], limit: int = -1) -> list[QuoteFact]:
+    async def _quotes(
+        self, clause: str, params: Iterable[Any], limit: int = -1, *, hits: str = "", query: str = ""
+    ) -> list[QuoteFact]:
+        """Quotes matching ``clause``; with ``hits`` (see :func:`_topic_hits`), only those among them."""
         sql = _QUOTE_SQL + clause + _QUOTE_ORDER + f" LIMIT {int(limit)}"
+        if hits:
+            sql = hits + sql.replace("FROM quotes q", "FROM hits CROSS JOIN quotes q ON q.id = hits.id", 1)
+            params = [query, *params]
         return [
             QuoteFact(
                 r["speaker"], r["kind"], r["text"], _date(r["date"]), r["sentence"], _citation(r, "position")
