@@ -220,13 +220,13 @@ class Library(commands.GroupCog, group_name="article", group_description="This s
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        typed = current.casefold().strip()
-        documents = await self.bot.store.documents(library=interaction.guild_id)
+        documents = await self.bot.store.documents(
+            library=interaction.guild_id, containing=current.strip(), limit=AUTOCOMPLETE_CHOICES
+        )
         return [
             app_commands.Choice(name=truncate(d.title or d.key, CHOICE_NAME_LIMIT), value=d.key)
             for d in documents
-            if typed in f"{d.title or ''}\n{d.key}".casefold()
-        ][:AUTOCOMPLETE_CHOICES]
+        ]
 
 
 async def setup(bot: BriefingBot) -> None:

@@ -204,6 +204,9 @@ def test_with_nothing_new_the_briefing_says_so_in_one_line_and_looks_back() -> N
     assert {item.item_type for item in briefing.shown} == {"actor", "quote"}
 
 
+NEWS_DAY_SECTIONS = ["New articles", "New actors", "New events", "Key statements", "On this day", "Coming up"]
+
+
 def news(
     actors: tuple[ActorItem, ...] = (),
     events: tuple[NewEvent, ...] = (),
@@ -231,14 +234,7 @@ def test_a_day_with_news_leads_with_it_each_item_cited_then_looks_back_and_ahead
     briefing = compose(found, ServerState(1, DAY, since="2020-04-01T00:00:00+00:00"))
     embed = briefing_embed(briefing)
     values = {f.name: f.value for f in embed.fields}
-    assert list(values) == [
-        "New articles",
-        "New actors",
-        "New events",
-        "Key statements",
-        "On this day",
-        "Coming up",
-    ]
+    assert list(values) == NEWS_DAY_SECTIONS
     assert embed.description.startswith("1 new article since the last briefing")
     assert values["New articles"] == (
         "**Fresh** — Wire · 7 Apr 2020\nTalks resumed in Geneva. *(Fresh, ¶1)* [link](https://x.org/a)"
@@ -294,14 +290,7 @@ def test_six_full_sections_share_the_embeds_6000_characters() -> None:
         ),
     )
     embed = briefing_embed(compose(found, ServerState(1, DAY, since="2020-04-01T00:00:00+00:00")))
-    assert [f.name for f in embed.fields] == [
-        "New articles",
-        "New actors",
-        "New events",
-        "Key statements",
-        "On this day",
-        "Coming up",
-    ]
+    assert [f.name for f in embed.fields] == NEWS_DAY_SECTIONS
     assert len(embed) <= EMBED_TOTAL_LIMIT
     assert all(0 < len(f.value or "") <= FIELD_VALUE_LIMIT for f in embed.fields)
     assert "more (/timeline)." in embed.fields[2].value and "more (/actors)." in embed.fields[1].value

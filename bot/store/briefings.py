@@ -52,20 +52,23 @@ _DISABLE_SQL = """UPDATE briefing_schedules SET enabled = 0, problem = :problem,
     WHERE guild_id = :guild"""
 # The material queries below read what one server sees: ``{seen}`` is :func:`visible` for it, and
 # ``{fresh}`` picks the documents that count as new (``d`` is the document).
-_COUNT_SQL = "SELECT count(*) FROM {table} t JOIN documents d ON d.id = t.document_id WHERE {fresh}"
-_NEW_EVENTS_SQL = """
-SELECT e.date, e.summary, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
-FROM events e JOIN documents d ON d.id = e.document_id
-WHERE {fresh}
-ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence LIMIT ?"""
-_NEW_QUOTES_SQL = """
+# The rows a briefing's statements and events are read as.
+_QUOTE_ROWS = """
 SELECT a.name AS speaker, q.kind, q.text, q.date, s.text AS context, d.key, coalesce(d.title, d.key) AS title,
        q.paragraph, q.sentence
 FROM quotes q
 JOIN documents d ON d.id = q.document_id
 JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
 LEFT JOIN actors a ON a.id = q.speaker_id
-WHERE {fresh}
+"""
+_EVENT_ROWS = """
+SELECT e.date, e.summary, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
+FROM events e JOIN documents d ON d.id = e.document_id
+"""
+_COUNT_SQL = "SELECT count(*) FROM {table} t JOIN documents d ON d.id = t.document_id WHERE {fresh}"
+_NEW_EVENTS_SQL = _EVENT_ROWS + """WHERE {fresh}
+ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence LIMIT ?"""
+_NEW_QUOTES_SQL = _QUOTE_ROWS + """WHERE {fresh}
 ORDER BY q.speaker_id IS NULL, q.kind != 'direct', d.ingested_at, d.key, q.paragraph, q.sentence LIMIT ?"""
 # Actors in the new documents that no earlier document the server sees names; the role a new document
 # gives (cited), else the first mention; most mentioned first.
@@ -104,19 +107,9 @@ SELECT ad.actor_id, ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_p
 FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
 WHERE ad.role IS NOT NULL AND ad.role_paragraph IS NOT NULL AND {seen}
 ORDER BY d.published DESC NULLS LAST, d.key"""
-_QUOTES_SQL = """
-SELECT a.name AS speaker, q.kind, q.text, q.date, s.text AS context, d.key, coalesce(d.title, d.key) AS title,
-       q.paragraph, q.sentence
-FROM quotes q
-JOIN documents d ON d.id = q.document_id
-JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
-LEFT JOIN actors a ON a.id = q.speaker_id
-WHERE {seen}
+_QUOTES_SQL = _QUOTE_ROWS + """WHERE {seen}
 ORDER BY q.id"""
-_EVENTS_SQL = """
-SELECT e.date, e.summary, d.key, coalesce(d.title, d.key) AS title, e.paragraph, e.sentence
-FROM events e JOIN documents d ON d.id = e.document_id
-WHERE e.precision = 'day' AND {seen}
+_EVENTS_SQL = _EVENT_ROWS + """WHERE e.precision = 'day' AND {seen}
 ORDER BY e.date_first, d.key, e.paragraph, e.sentence"""
 
 
