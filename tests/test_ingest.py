@@ -79,6 +79,21 @@ def test_find_articles_expands_directories(articles: Path) -> None:
     assert found == ["moscow.md", "offensive.txt", "deep.TXT"]
 
 
+def test_find_articles_skips_hidden_folders_and_counts_a_linked_file_once(
+    articles: Path, tmp_path: Path
+) -> None:
+    (articles / ".git").mkdir()
+    (articles / ".git" / "notes.txt").write_text("x")
+    (articles / "again.txt").symlink_to(articles / "offensive.txt")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "outside.txt").write_text("x")
+    (articles / "linked-folder").symlink_to(elsewhere, target_is_directory=True)
+    found = find_articles([articles])
+    assert [p.name for p in found] == ["again.txt", "moscow.md"]  # the link first: its target is the same
+    assert len({p.resolve() for p in found}) == len(found) == 2
+
+
 def test_first_ingest_adds_every_article(articles: Path, db: Path) -> None:
     report = run([articles], db)
     assert statuses(report) == {"moscow": "added", "offensive": "added"}
