@@ -7,8 +7,8 @@ pager. Text from an article or a user is escaped, so it shows literally.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 
@@ -20,7 +20,7 @@ from bot.store.models import (
     DocumentInfo,
     EventFact,
     QuoteFact,
-    RelationGroup,
+    RelatedActor,
     RoleFact,
 )
 from bot.text import (
@@ -68,6 +68,8 @@ QUOTE_LIMIT = 500
 MAX_RELATION_FIELDS = 15  # the store gives at most 9 (5 link types, both directions); room for 25 fields
 _PAGE_TEXT_LIMIT = 3800  # a page's description, leaving room for title and footer within 6000
 _PAGE_TOTAL_LIMIT = EMBED_TOTAL_LIMIT - 200  # a page's text before its footer ("Page 2/5 · 33 actors")
+
+T = TypeVar("T")
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -147,14 +149,11 @@ def role_line(role: RoleFact) -> str:
     return literal(role.role, 300) + source
 
 
-def relation_lines(group: RelationGroup) -> list[str]:
-    """Each related actor with the first place the link is stated."""
-    return [
-        f"{literal(other.name, 100)} (*{literal(cite(other.citations[0]), 150)}*)"
-        if other.citations
-        else literal(other.name, 100)
-        for other in group.actors
-    ]
+def relation_line(other: RelatedActor) -> str:
+    """A related actor with the first place the link is stated."""
+    if other.citations:
+        return f"{literal(other.name, 100)} (*{literal(cite(other.citations[0]), 150)}*)"
+    return literal(other.name, 100)
 
 
 def paragraph_ranges(numbers: Iterable[int]) -> str:
@@ -198,6 +197,19 @@ def profile_embed(profile: ActorProfile) -> discord.Embed:
 _Section = tuple[str, list[str], str, bool, int]
 
 
+def _first_lines(items: Sequence[T], line: Callable[[T], str]) -> tuple[list[str], int]:
+    """Lines for the first ``items`` until they fill a field, and how many items were left unformatted:
+    no field shows more, so a profile with hundreds of relations costs what it shows."""
+    lines: list[str] = []
+    used = 0
+    for item in items:
+        if used > FIELD_VALUE_LIMIT:
+            break
+        lines.append(line(item))
+        used += len(lines[-1]) + 1
+    return lines, len(items) - len(lines)
+
+
 def _profile_sections(profile: ActorProfile) -> list[_Section]:
     more = "…and {n} more"
     sections: list[_Section] = [
@@ -214,19 +226,20 @@ def _profile_sections(profile: ActorProfile) -> list[_Section]:
             ("Also known as", [", ".join(literal(alias, 100) for alias in profile.aliases)], more, False, 0)
         )
     for group in profile.relations[:MAX_RELATION_FIELDS]:
-        sections.append((group.label.capitalize(), relation_lines(group), more, True, 0))
+        lines, unformatted = _first_lines(group.actors, relation_line)
+        sections.append((group.label.capitalize(), lines, more, True, unformatted))
     if profile.events:
-        lines = [event_line(event) for event in profile.events]
+        lines, _ = _first_lines(profile.events, event_line)
         hidden = profile.total_events - len(lines)
         sections.append((f"Events ({profile.total_events})", lines, more + ": press Timeline", False, hidden))
     if profile.quotes:
-        lines = [statement_line(quote) for quote in profile.quotes]
+        lines, _ = _first_lines(profile.quotes, statement_line)
         hidden = profile.total_quotes - len(lines)
         sections.append(
             (f"Statements ({profile.total_quotes})", lines, more + ": press Statements", False, hidden)
         )
     if profile.documents:
-        lines = [document_line(document) for document in profile.documents]
+        lines, _ = _first_lines(profile.documents, document_line)
         sections.append(("Mentioned in", lines, more, False, profile.total_documents - len(lines)))
     return sections
 

@@ -104,6 +104,18 @@ def test_profile_embed_points_to_the_timeline_button_for_more_events():
     assert events.endswith("more: press Timeline")
 
 
+def test_a_relation_with_hundreds_of_actors_shows_a_field_and_counts_the_rest():
+    backers = tuple(RelatedActor(f"Backer {n:03d}", (CITATION,)) for n in range(300))
+    base = profile("x", 1)
+    crowded = ActorProfile(
+        **{**vars(base), "relations": (RelationGroup("backs", "in", "Backed by", backers),)}
+    )
+    field = next(f for f in profile_embed(crowded).fields if f.name == "Backed by")
+    shown = field.value.splitlines()
+    assert shown[0].startswith("Backer 000") and shown[-2].startswith(f"Backer {len(shown) - 2:03d}")
+    assert shown[-1] == f"…and {300 - (len(shown) - 1)} more"
+
+
 def test_profile_without_a_role_says_so():
     embed = profile_embed(profile("x", 0))
     assert embed.fields[0].value == "No role stated in the articles."
