@@ -3,6 +3,7 @@ application commands only when their definitions change (Discord rate-limits com
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -18,6 +19,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.discord_api import use_gateway_from_api
 from bot.library import Library
+from bot.resolve import resolver_for
 from bot.store import Store
 from bot.web import FetchPolicy, open_session
 
@@ -124,6 +126,7 @@ class BriefingBot(commands.AutoShardedBot):
         self.clock = clock
         self._store: Store | None = None
         self._web: aiohttp.ClientSession | None = None
+        self._warm_up: asyncio.Task[None] | None = None
         self.library = Library(settings.db_path, article_limit=settings.server_article_limit)
         self.fetch_policy = FetchPolicy(allow_private=settings.allow_private_urls)
 
@@ -147,8 +150,19 @@ class BriefingBot(commands.AutoShardedBot):
         for module in self.cog_modules:
             await self.load_extension(module)
         await self.sync_commands()
+        self._warm_up = asyncio.create_task(self._build_name_index())
+
+    async def _build_name_index(self) -> None:
+        """Build the operator's name index while the bot connects, so the first command naming an actor
+        after a start does not wait for it (about half a second at 10,000 actors)."""
+        try:
+            await resolver_for(self.store)
+        except Exception:  # the first command naming an actor builds it again and reports what fails
+            log.warning("could not build the name index at start", exc_info=True)
 
     async def close(self) -> None:
+        if self._warm_up is not None:
+            self._warm_up.cancel()
         await super().close()
         self.library.close()
         if self._web is not None:

@@ -266,6 +266,10 @@ class ActorResolver:
 
     def resolve(self, text: str, limit: int = 25) -> Resolution:
         """The actor ``text`` means, the strong candidates to pick from, or only the closest names."""
+        found = self._exact.get(_fold(text[: MAX_QUERY * 4])[:MAX_QUERY])
+        if found is not None and found[2] == "name":  # a name typed whole wins outright: rank nothing
+            exact = self._candidate(found[0], found[1], "name", 100.0)
+            return Resolution(text, (exact,), actor=exact)
         candidates = tuple(self.rank(text, limit))
         strong = [c for c in candidates if c.strong]
         if strong and (len(strong) == 1 or strong[0].score >= 99 or _ahead(strong[0], strong[1])):
@@ -448,27 +452,33 @@ class ActorResolver:
 RESOLVERS_KEPT = (
     4  # per store: the operator's, and those of the servers with articles of their own asked last
 )
-_CACHE: weakref.WeakKeyDictionary[Store, OrderedDict[int, tuple[int, ActorResolver]]] = (
+_CACHE: weakref.WeakKeyDictionary[Store, OrderedDict[int, tuple[int, asyncio.Future[ActorResolver]]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
 async def resolver_for(store: Store, guild: int | None = None) -> ActorResolver:
-    """The resolver over the actors this server sees, rebuilt only after an ingest changed them."""
+    """The resolver over the actors this server sees, rebuilt only after an ingest changed them. Calls
+    that arrive while it is being built wait for that one build (about 0.5 s at 10,000 actors)."""
     cache = _CACHE.setdefault(store, OrderedDict())
     key = store.scope(guild)
     cached = cache.get(key)
-    if cached is not None and cached[0] == store.generation:
-        cache.move_to_end(key)
-        return cached[1]
-    generation = store.generation
-    records = await store.actor_records(guild=key)
-    resolver = await asyncio.to_thread(ActorResolver, records)  # ~0.5 s at 10,000 actors
-    cache[key] = (generation, resolver)
+    if cached is None or cached[0] != store.generation or _failed(cached[1]):
+        cached = (store.generation, asyncio.ensure_future(_build_resolver(store, key)))
+        cache[key] = cached
     cache.move_to_end(key)
     while len(cache) > RESOLVERS_KEPT:
         cache.popitem(last=False)
-    return resolver
+    return await asyncio.shield(cached[1])  # one caller's timeout does not cancel the others' build
+
+
+async def _build_resolver(store: Store, scope: int) -> ActorResolver:
+    records = await store.actor_records(guild=scope)
+    return await asyncio.to_thread(ActorResolver, records)
+
+
+def _failed(build: asyncio.Future[ActorResolver]) -> bool:
+    return build.done() and (build.cancelled() or build.exception() is not None)
 
 
 def closest_names(resolution: Resolution, limit: int = 5) -> Sequence[str]:

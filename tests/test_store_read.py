@@ -392,6 +392,11 @@ def test_any_text_becomes_a_valid_fts_query(text: str) -> None:
         conn.close()
 
 
+async def test_calls_arriving_during_a_build_share_it(reader: Store) -> None:
+    built = await asyncio.gather(*(resolver_for(reader) for _ in range(5)))
+    assert all(resolver is built[0] for resolver in built)
+
+
 async def test_refresh_sees_a_concurrent_ingest(db: Path, reader: Store) -> None:
     assert await reader.refresh() is False
     resolver = await resolver_for(reader)
