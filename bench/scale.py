@@ -518,8 +518,6 @@ def report(results: list[dict[str, Any]]) -> str:
          lambda r: r["memory"]["after_mb"], MEMORY_MB, "{:.0f}"),
         ("RSS growth while profiling them, MB", lambda r: r["memory"]["after_mb"] - r["memory"]["before_mb"],
          None, "{:.0f}"),
-        ("bot peak RSS (VmHWM), MB, start to end of the measurements", lambda r: r["memory"]["peak_mb"], None,
-         "{:.0f}"),
         ("bare bot RSS, MB (its own process)", lambda r: r["bare"]["rss_mb"], None, "{:.0f}"),
         ("start → first answer, s (`python -m bot run`)", lambda r: r["start"]["first_answer_s"], START_S,
          "{:.2f}"),
