@@ -232,7 +232,8 @@ async def _unless_exited(process: asyncio.subprocess.Process, step: Awaitable[T]
 
 async def _ready(standin, process: asyncio.subprocess.Process, probe: str) -> None:
     """Until the bot in ``process`` is as ready as ``run_bot`` waits for in process: it identified, synced its
-    commands, has the guild in its cache and has run its on_ready."""
+    commands and has the guild in its cache; then READY_WAIT_S more, in which discord.py runs its on_ready
+    (nothing on the wire says when)."""
     identified = len(standin.gateway.records("identify")) + 1
     await _unless_exited(process, standin.wait_for_gateway("identify", identified, timeout=START_TIMEOUT_S))
     if not standin.commands.get(None):  # the bot syncs in setup_hook, before it connects
