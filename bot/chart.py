@@ -1,4 +1,4 @@
-"""A timeline picture (PNG) of dated events, drawn with matplotlib's Agg canvas in a worker thread.
+"""A timeline picture (PNG) of dated events, drawn with matplotlib's Agg canvas in a worker process.
 
 One row per event, labelled on the left, its mark placed on a shared date axis: day-precise events are
 points, month- and year-precise ones bars spanning their month or year, so the picture claims no more
@@ -7,7 +7,6 @@ precision than the article gives. Rows never overlap, however close the dates.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import io
 import threading
@@ -20,6 +19,8 @@ from bot.text import format_date, truncate
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from bot.workers import Worker
+
 FILENAME = "timeline.png"
 MAX_ROWS = 40
 LABEL_LIMIT = 60
@@ -31,20 +32,22 @@ _DPI = 100
 _RENDER_LOCK = threading.Lock()
 
 
-async def render_timeline(events: Sequence[EventFact], title: str) -> bytes:
-    """The PNG of :func:`timeline_png`, rendered off the event loop (it can take around a second)."""
-    return await asyncio.to_thread(timeline_png, events, title)
+async def render_timeline(worker: Worker, events: Sequence[EventFact], title: str) -> bytes:
+    """The PNG of :func:`timeline_png`, drawn in ``worker``'s process: drawing holds the GIL for most of a
+    second, and matplotlib and numpy would double the bot's memory for a command few use."""
+    return await worker.run(timeline_png, list(events[:MAX_ROWS]), title, len(events))
 
 
-def timeline_png(events: Sequence[EventFact], title: str) -> bytes:
-    """A PNG of the first :data:`MAX_ROWS` ``events``; blocking: async code calls :func:`render_timeline`."""
-    # matplotlib is imported on the first chart, not at start: it doubles the bot's memory and few ask.
+def timeline_png(events: Sequence[EventFact], title: str, total: int | None = None) -> bytes:
+    """A PNG of the first :data:`MAX_ROWS` ``events`` (of ``total``, when only the first were passed);
+    blocking: async code calls :func:`render_timeline`."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     shown = list(events[:MAX_ROWS])
-    if len(events) > len(shown):
-        title = f"{title} (first {len(shown)} of {len(events)} events)"
+    total = len(events) if total is None else total
+    if total > len(shown):
+        title = f"{title} (first {len(shown)} of {total} events)"
     with _RENDER_LOCK:
         figure = Figure(figsize=(_WIDTH_INCHES, 1.4 + _ROW_INCHES * max(len(shown), 3)), dpi=_DPI)
         figure.set_layout_engine("constrained")

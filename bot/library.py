@@ -8,12 +8,8 @@ connection. One server write at a time, so two uploads cannot both pass the limi
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -31,8 +27,10 @@ from bot.store.write import (
     text_hash,
     write_extraction,
 )
+from bot.workers import Worker, WorkerStopped
 
 WORKER_NICENESS = 10
+WORKER_IDLE_SECONDS = 600  # then spaCy's few hundred MB go back to the system until the next article
 NO_DATE_WARNING = "no date found: relative dates (“two days later”) are left unresolved"
 
 
@@ -96,7 +94,7 @@ class Library:
     def __init__(self, db_path: Path, *, article_limit: int) -> None:
         self.db_path = db_path
         self.article_limit = article_limit
-        self._pool: ProcessPoolExecutor | None = None
+        self._worker = Worker(niceness=WORKER_NICENESS, idle_seconds=WORKER_IDLE_SECONDS)
         self._write = asyncio.Lock()
 
     async def add(
@@ -153,24 +151,13 @@ class Library:
         return await asyncio.to_thread(count)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        self._worker.close()
 
     async def _run(self, function: Callable[..., object], *args: object):  # type: ignore[no-untyped-def]
         """``function(*args)`` in the worker process, started on first use; a crashed worker is replaced."""
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=os.nice,  # background work: the bot's own process comes first for the CPU
-                initargs=(WORKER_NICENESS,),
-            )
-        loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._pool, function, *args)
-        except BrokenProcessPool:
-            self.close()
+            return await self._worker.run(function, *args)
+        except WorkerStopped:
             raise Refused("the article could not be read (the reader stopped); try again") from None
         except Refused:
             raise

@@ -20,8 +20,10 @@ from bot.store import Store
 from bot.store.models import TimelinePage
 from bot.text import format_date
 from bot.userdates import DateAsked, nearest_year, read_user_date
+from bot.workers import Worker, WorkerStopped
 
 MAX_EVENTS = 200  # pre-rendered into pages; beyond this the footer asks for narrower dates
+CHART_WORKER_IDLE_SECONDS = 600  # then matplotlib's memory goes back to the system until the next chart
 
 
 async def read_option(
@@ -77,6 +79,10 @@ class Timeline(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
         self.pager_timeout = DEFAULT_TIMEOUT  # seconds the buttons stay live; tests shorten it
+        self.charts = Worker(idle_seconds=CHART_WORKER_IDLE_SECONDS)
+
+    async def cog_unload(self) -> None:
+        self.charts.close()
 
     @app_commands.command(
         name="timeline", description="Dated events in order, with sources; filter by actor or dates"
@@ -137,10 +143,14 @@ class Timeline(commands.Cog):
         file = None
         if chart:
             await interaction.response.defer(thinking=True)  # drawing can take longer than Discord's 3 s
-            png = await render_timeline(found.events, f"{title} {span}".strip())
-            file = discord.File(io.BytesIO(png), filename=FILENAME)
-            for page in pages:
-                page.set_image(url=f"attachment://{FILENAME}")
+            try:
+                png = await render_timeline(self.charts, found.events, f"{title} {span}".strip())
+            except WorkerStopped:  # the drawing process died: the events still go out, without the picture
+                note = " ".join(filter(None, [note, "The chart could not be drawn this time; try again."]))
+            else:
+                file = discord.File(io.BytesIO(png), filename=FILENAME)
+                for page in pages:
+                    page.set_image(url=f"attachment://{FILENAME}")
         pager = Pager(pages, interaction.user, timeout=self.pager_timeout)
         await pager.start(interaction, file=file, content=note)
 

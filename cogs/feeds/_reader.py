@@ -8,11 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import multiprocessing
-import os
 from collections.abc import Callable, Collection
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -24,6 +20,7 @@ from bot.library import Added, Refused
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedRow, KnownItem, SeenItem
 from bot.web import FEED_TYPES, PAGE_TYPES, Fetched, FetchError, RobotsCache, fetch
+from bot.workers import Worker, WorkerStopped
 
 if TYPE_CHECKING:
     from bot.client import BriefingBot
@@ -84,27 +81,17 @@ class FeedReader:
         self.robots = RobotsCache()
         self.limit = asyncio.Semaphore(CONCURRENT_FEEDS)
         self._cycle = asyncio.Lock()
-        self._parser: ProcessPoolExecutor | None = None
+        self._parser = Worker(niceness=PARSER_NICENESS)
 
     def close(self) -> None:
-        if self._parser is not None:
-            self._parser.shutdown(wait=False, cancel_futures=True)
-            self._parser = None
+        self._parser.close()
 
     async def parse(self, body: bytes, url: str) -> Feed:
         """:func:`parse_feed` in a process of its own: feedparser is pure Python (about 60 ms for 50
         items here) and would hold the event loop's GIL in a thread."""
-        if self._parser is None:
-            self._parser = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=os.nice,
-                initargs=(PARSER_NICENESS,),
-            )
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._parser, parse_feed, body, url)
-        except BrokenProcessPool:
-            self.close()
+            return await self._parser.run(parse_feed, body, url)
+        except WorkerStopped:
             raise FeedError("the feed reader stopped; the feed is read again at the next check") from None
 
     @property

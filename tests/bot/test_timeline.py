@@ -5,7 +5,9 @@ The bot's clock is the fixture's 20 Apr 2019, so a date typed without a year ("8
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 
 import pytest
 
@@ -197,3 +199,13 @@ async def test_an_unreadable_date_says_what_it_understood(standin: StandIn, bot)
     assert result.ephemeral
     said = "`on`: I couldn't read 'Aprill 2019' as a date (I understood the month April, the year 2019)"
     assert result.content.startswith(said)
+
+
+async def test_a_chart_whose_drawing_process_died_still_answers_and_the_next_one_draws(standin: StandIn, bot):
+    charts = bot.get_cog("Timeline").charts
+    os.kill(await charts.run(os.getpid), signal.SIGKILL)  # the drawing process, killed between two charts
+    result = await standin.slash("timeline", {"chart": True})
+    assert result.content == "The chart could not be drawn this time; try again."
+    assert (result.message.attachments, len(dates(result))) == ([], 6)
+    again = await standin.slash("timeline", {"chart": True})
+    assert again.message.attachments[0].data[:8] == PNG_MAGIC
