@@ -99,14 +99,20 @@ def test_qualified_date_is_approximate_at_month_or_year_precision(sentence, text
 LISTS = [
     ("It lasted from April 4-16, 2019.", [("from April 4", (2019, 4, 4)), ("16, 2019", (2019, 4, 16))]),
     ("Between 1 and 3 April 2019, 56 died.", [("Between 1", (2019, 4, 1)), ("3 April 2019", (2019, 4, 3))]),
-    ("They met on March 3 and April 5, 2019.",
-     [("on March 3", (2019, 3, 3)), ("April 5, 2019", (2019, 4, 5))]),
-    ("From December 28 to January 3, 2020 it rained.",
-     [("From December 28", (2019, 12, 28)), ("January 3, 2020", (2020, 1, 3))]),
+    (
+        "They met on March 3 and April 5, 2019.",
+        [("on March 3", (2019, 3, 3)), ("April 5, 2019", (2019, 4, 5))],
+    ),
+    (
+        "From December 28 to January 3, 2020 it rained.",
+        [("From December 28", (2019, 12, 28)), ("January 3, 2020", (2020, 1, 3))],
+    ),
     ("It grew between 2011 and 2014.", [("between 2011", (2011, None, None)), ("2014", (2014, None, None))]),
     ("It grew from 2011-2014.", [("from 2011", (2011, None, None)), ("2014", (2014, None, None))]),
-    ("Talks ran between February and April.",
-     [("between February", (None, 2, None)), ("April", (None, 4, None))]),
+    (
+        "Talks ran between February and April.",
+        [("between February", (None, 2, None)), ("April", (None, 4, None))],
+    ),
 ]
 
 
@@ -160,8 +166,14 @@ def test_relative_date_is_found_with_its_offset(sentence, text, offset):
 
 @pytest.mark.parametrize(
     ("sentence", "approximate"),
-    [("two weeks later", True), ("last week", True), ("late last year", True),
-     ("three days later", False), ("on Tuesday", False), ("last month", False)],
+    [
+        ("two weeks later", True),
+        ("last week", True),
+        ("late last year", True),
+        ("three days later", False),
+        ("on Tuesday", False),
+        ("last month", False),
+    ],
     ids=["weeks later", "last week", "late last year", "days later", "weekday", "last month"],
 )
 def test_week_level_and_qualified_relative_dates_are_approximate(sentence, approximate):
@@ -210,8 +222,13 @@ def test_non_dates_are_not_emitted(sentence):
         ("On April 11, clashes left 56 dead.", ["On April 11"]),
         ("In 2019, 2,000 fighters arrived.", ["In 2019"]),
     ],
-    ids=["modal may, month May", "noun march, month March", "count after month", "count after day",
-         "count after year"],
+    ids=[
+        "modal may, month May",
+        "noun march, month March",
+        "count after month",
+        "count after day",
+        "count after year",
+    ],
 )
 def test_dates_next_to_look_alikes_are_found_alone(sentence, expected):
     assert texts(sentence) == expected
@@ -221,7 +238,7 @@ def test_dates_next_to_look_alikes_are_found_alone(sentence, expected):
 @given(st.text(max_size=6000))
 def test_find_dates_spans_are_ordered_non_overlapping_slices(sentence):
     mentions = find_dates(sentence)
-    assert all(sentence[m.start:m.end] == m.text != "" for m in mentions)
+    assert all(sentence[m.start : m.end] == m.text != "" for m in mentions)
     assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))
 
 
@@ -232,63 +249,107 @@ def test_found_mentions_are_unresolved():
 # --- resolution -------------------------------------------------------------------------------
 
 CHAINS = [
-    ("relative counts from the first date of the previous sentence",
-     PartialDate(2019, 4), None,
-     ["On April 8, Russia blocked a resolution on the offensive, which began on April 4.",
-      "Three days later, Haftar made a surprise visit to Moscow."],
-     [("On April 8", "2019-04-08"), ("on April 4", "2019-04-04"), ("Three days later", "2019-04-11")]),
-    ("relative day results chain",
-     None, 2019,
-     ["On April 8, it began.", "Three days later, he flew.", "The next day, he spoke."],
-     [("On April 8", "2019-04-08"), ("Three days later", "2019-04-11"), ("The next day", "2019-04-12")]),
-    ("relative counts from an earlier date in its own sentence",
-     None, 2019,
-     ["On March 1, it rained.", "On April 8 it began, and two days later it ended."],
-     [("On March 1", "2019-03-01"), ("On April 8", "2019-04-08"), ("two days later", "2019-04-10")]),
-    ("week-level results are approximate and do not anchor",
-     None, 2019,
-     ["On April 8, it began.", "Two weeks later, he flew.", "The next day, he spoke."],
-     [("On April 8", "2019-04-08"), ("Two weeks later", "2019-04"), ("The next day", "2019-04-09")]),
-    ("month-level relatives do not anchor",
-     None, 2019,
-     ["On April 8, it began.", "A month later, he flew.", "The next day, he spoke."],
-     [("On April 8", "2019-04-08"), ("A month later", "2019-05"), ("The next day", "2019-04-09")]),
-    ("month-precise anchor gives no day",
-     None, 2019,
-     ["In March, it began.", "Three days later, he flew."],
-     [("In March", "2019-03"), ("Three days later", None)]),
-    ("year-precise anchor gives no month",
-     None, None,
-     ["In 2018, it began.", "The following month, he flew.", "A year later, he left."],
-     [("In 2018", "2018"), ("The following month", None), ("A year later", "2019")]),
-    ("no year anywhere gives None",
-     None, None,
-     ["On April 8, it began.", "Three days later, he flew.", "In March, he left."],
-     [("On April 8", None), ("Three days later", None), ("In March", None)]),
-    ("a yearless date takes the year of an explicit date in the same year",
-     None, None,
-     ["In January 2020, it began.", "On March 3, it ended."],
-     [("In January 2020", "2020-01"), ("On March 3", "2020-03-03")]),
-    ("after a flashback the narrative returns to the document year",
-     PartialDate(2019, 4), None,
-     ["This was after a meeting in November 2018.", "On April 11, clashes erupted."],
-     [("in November 2018", "2018-11"), ("On April 11", "2019-04-11")]),
-    ("a flashback continues while its months increase",
-     PartialDate(2020, 6, 1), None,
-     ["In January 2011, protests erupted.", "On February 17, rebels rose.", "In March, NATO struck."],
-     [("In January 2011", "2011-01"), ("On February 17", "2011-02-17"), ("In March", "2011-03")]),
-    ("a month long after a January publication is last year's",
-     PartialDate(2020, 1, 16), None,
-     ["In November, the offensive began."],
-     [("In November", "2019-11")]),
-    ("a month just after the publication month stays in its year",
-     PartialDate(2019, 4), None,
-     ["The forum is due in June."],
-     [("in June", "2019-06")]),
-    ("29 February in a non-leap year gives None",
-     None, 2019,
-     ["On February 29, it began."],
-     [("On February 29", None)]),
+    (
+        "relative counts from the first date of the previous sentence",
+        PartialDate(2019, 4),
+        None,
+        [
+            "On April 8, Russia blocked a resolution on the offensive, which began on April 4.",
+            "Three days later, Haftar made a surprise visit to Moscow.",
+        ],
+        [("On April 8", "2019-04-08"), ("on April 4", "2019-04-04"), ("Three days later", "2019-04-11")],
+    ),
+    (
+        "relative day results chain",
+        None,
+        2019,
+        ["On April 8, it began.", "Three days later, he flew.", "The next day, he spoke."],
+        [("On April 8", "2019-04-08"), ("Three days later", "2019-04-11"), ("The next day", "2019-04-12")],
+    ),
+    (
+        "relative counts from an earlier date in its own sentence",
+        None,
+        2019,
+        ["On March 1, it rained.", "On April 8 it began, and two days later it ended."],
+        [("On March 1", "2019-03-01"), ("On April 8", "2019-04-08"), ("two days later", "2019-04-10")],
+    ),
+    (
+        "week-level results are approximate and do not anchor",
+        None,
+        2019,
+        ["On April 8, it began.", "Two weeks later, he flew.", "The next day, he spoke."],
+        [("On April 8", "2019-04-08"), ("Two weeks later", "2019-04"), ("The next day", "2019-04-09")],
+    ),
+    (
+        "month-level relatives do not anchor",
+        None,
+        2019,
+        ["On April 8, it began.", "A month later, he flew.", "The next day, he spoke."],
+        [("On April 8", "2019-04-08"), ("A month later", "2019-05"), ("The next day", "2019-04-09")],
+    ),
+    (
+        "month-precise anchor gives no day",
+        None,
+        2019,
+        ["In March, it began.", "Three days later, he flew."],
+        [("In March", "2019-03"), ("Three days later", None)],
+    ),
+    (
+        "year-precise anchor gives no month",
+        None,
+        None,
+        ["In 2018, it began.", "The following month, he flew.", "A year later, he left."],
+        [("In 2018", "2018"), ("The following month", None), ("A year later", "2019")],
+    ),
+    (
+        "no year anywhere gives None",
+        None,
+        None,
+        ["On April 8, it began.", "Three days later, he flew.", "In March, he left."],
+        [("On April 8", None), ("Three days later", None), ("In March", None)],
+    ),
+    (
+        "a yearless date takes the year of an explicit date in the same year",
+        None,
+        None,
+        ["In January 2020, it began.", "On March 3, it ended."],
+        [("In January 2020", "2020-01"), ("On March 3", "2020-03-03")],
+    ),
+    (
+        "after a flashback the narrative returns to the document year",
+        PartialDate(2019, 4),
+        None,
+        ["This was after a meeting in November 2018.", "On April 11, clashes erupted."],
+        [("in November 2018", "2018-11"), ("On April 11", "2019-04-11")],
+    ),
+    (
+        "a flashback continues while its months increase",
+        PartialDate(2020, 6, 1),
+        None,
+        ["In January 2011, protests erupted.", "On February 17, rebels rose.", "In March, NATO struck."],
+        [("In January 2011", "2011-01"), ("On February 17", "2011-02-17"), ("In March", "2011-03")],
+    ),
+    (
+        "a month long after a January publication is last year's",
+        PartialDate(2020, 1, 16),
+        None,
+        ["In November, the offensive began."],
+        [("In November", "2019-11")],
+    ),
+    (
+        "a month just after the publication month stays in its year",
+        PartialDate(2019, 4),
+        None,
+        ["The forum is due in June."],
+        [("in June", "2019-06")],
+    ),
+    (
+        "29 February in a non-leap year gives None",
+        None,
+        2019,
+        ["On February 29, it began."],
+        [("On February 29", None)],
+    ),
 ]
 
 
@@ -337,8 +398,12 @@ def test_deictic_dates_prefer_publication_over_the_story_anchor():
 
 @pytest.mark.parametrize(
     ("sentence", "iso"),
-    [("He spoke yesterday.", None), ("He spoke on Tuesday.", None), ("He spoke last month.", "2019-03"),
-     ("He spoke last year.", "2018")],
+    [
+        ("He spoke yesterday.", None),
+        ("He spoke on Tuesday.", None),
+        ("He spoke last month.", "2019-03"),
+        ("He spoke last year.", "2018"),
+    ],
     ids=["yesterday", "on Tuesday", "last month", "last year"],
 )
 def test_month_precise_publication_resolves_only_month_and_year_deictics(sentence, iso):
@@ -371,8 +436,10 @@ def sample_mentions(published: PartialDate | None, default_year: int | None) -> 
     ]
 
 
-SAMPLE_SETTINGS = {"front-matter published 2019-04": (PartialDate(2019, 4), None),
-                   "inferred default year": (None, 2019)}
+SAMPLE_SETTINGS = {
+    "front-matter published 2019-04": (PartialDate(2019, 4), None),
+    "inferred default year": (None, 2019),
+}
 
 
 @pytest.fixture(params=list(SAMPLE_SETTINGS), ids=list(SAMPLE_SETTINGS))
@@ -386,8 +453,20 @@ def test_sample_year_is_inferred_as_2019():
 
 def test_sample_mentions_are_exactly_its_dates(sample_dates):
     assert sorted(sample_dates) == sorted(
-        ["On April 8", "on April 4", "Three days later", "on April 9", "In March", "in November 2018",
-         "on April 11", "On April 7", "on April 12", "on April 16", "On February 16", "in February"]
+        [
+            "On April 8",
+            "on April 4",
+            "Three days later",
+            "on April 9",
+            "In March",
+            "in November 2018",
+            "on April 11",
+            "On April 7",
+            "on April 12",
+            "on April 16",
+            "On February 16",
+            "in February",
+        ]
     )
 
 
@@ -398,8 +477,14 @@ def test_sample_every_date_is_2019_except_november_2018(sample_dates):
 
 @pytest.mark.parametrize(
     ("text", "iso"),
-    [("Three days later", "2019-04-11"), ("on April 16", "2019-04-16"), ("In March", "2019-03"),
-     ("in February", "2019-02"), ("in November 2018", "2018-11"), ("On February 16", "2019-02-16")],
+    [
+        ("Three days later", "2019-04-11"),
+        ("on April 16", "2019-04-16"),
+        ("In March", "2019-03"),
+        ("in February", "2019-02"),
+        ("in November 2018", "2018-11"),
+        ("On February 16", "2019-02-16"),
+    ],
     ids=["three days later", "April 16", "In March", "in February", "November 2018", "February 16"],
 )
 def test_sample_date(sample_dates, text, iso):
@@ -413,24 +498,43 @@ def test_sample_in_march_is_month_precise(sample_dates):
 # --- default year -----------------------------------------------------------------------------
 
 INFERENCE = [
-    ("yearless months before the latest yeared month fall in the next year",
-     ["A meeting in November 2018.", "On February 16 he spoke.", "In March troops came."], 2019),
-    ("a yearless month after the latest yeared month stays in its year",
-     ["In January 2020 it began.", "On March 3 it ended."], 2020),
-    ("a yearless month equal to the latest yeared month stays in its year",
-     ["In November 2018 it began.", "On November 20 it ended."], 2018),
-    ("yeared months without yearless ones give the latest year",
-     ["In March 2011 it began.", "In May 2014 it resumed."], 2014),
-    ("only bare years say nothing of the story's year",
-     ["War broke out in 2011.", "It resumed in 2014."], None),
-    ("only bare years: none when the latest is not the last mentioned",
-     ["It resumed in 2014.", "War first broke out in 2011."], None),
-    ("a bare year later than every yeared month takes over",
-     ["In March 2011 NATO struck.", "In 2019 Haftar attacked.", "On April 8 Russia objected."], 2019),
-    ("no explicit year gives None",
-     ["On April 8 it began.", "Three days later he flew."], None),
-    ("relative dates do not count",
-     ["Last year it began.", "In March it ended."], None),
+    (
+        "yearless months before the latest yeared month fall in the next year",
+        ["A meeting in November 2018.", "On February 16 he spoke.", "In March troops came."],
+        2019,
+    ),
+    (
+        "a yearless month after the latest yeared month stays in its year",
+        ["In January 2020 it began.", "On March 3 it ended."],
+        2020,
+    ),
+    (
+        "a yearless month equal to the latest yeared month stays in its year",
+        ["In November 2018 it began.", "On November 20 it ended."],
+        2018,
+    ),
+    (
+        "yeared months without yearless ones give the latest year",
+        ["In March 2011 it began.", "In May 2014 it resumed."],
+        2014,
+    ),
+    (
+        "only bare years say nothing of the story's year",
+        ["War broke out in 2011.", "It resumed in 2014."],
+        None,
+    ),
+    (
+        "only bare years: none when the latest is not the last mentioned",
+        ["It resumed in 2014.", "War first broke out in 2011."],
+        None,
+    ),
+    (
+        "a bare year later than every yeared month takes over",
+        ["In March 2011 NATO struck.", "In 2019 Haftar attacked.", "On April 8 Russia objected."],
+        2019,
+    ),
+    ("no explicit year gives None", ["On April 8 it began.", "Three days later he flew."], None),
+    ("relative dates do not count", ["Last year it began.", "In March it ended."], None),
 ]
 
 
@@ -463,9 +567,16 @@ def test_parse_published(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("", "unreadable"), ("April", "unreadable"), ("14 January", "unreadable"), ("next week", "unreadable"),
-     ("2019-13", "not a real date"), ("2019-02-30", "not a real date"), ("0000", "not a real date"),
-     ("around 2019", "unreadable")],
+    [
+        ("", "unreadable"),
+        ("April", "unreadable"),
+        ("14 January", "unreadable"),
+        ("next week", "unreadable"),
+        ("2019-13", "not a real date"),
+        ("2019-02-30", "not a real date"),
+        ("0000", "not a real date"),
+        ("around 2019", "unreadable"),
+    ],
     ids=["empty", "month only", "no year", "relative", "month 13", "30 February", "year 0", "prose"],
 )
 def test_parse_published_rejects_with_a_clear_message(value, message):
@@ -476,8 +587,11 @@ def test_parse_published_rejects_with_a_clear_message(value, message):
 # --- header dates -----------------------------------------------------------------------------
 
 HEADERS = [
-    ("wire dateline with a year", ["BENGHAZI, Libya, Jan 14, 2020 (Reuters) - Fighting resumed."],
-     PartialDate(2020, 1, 14)),
+    (
+        "wire dateline with a year",
+        ["BENGHAZI, Libya, Jan 14, 2020 (Reuters) - Fighting resumed."],
+        PartialDate(2020, 1, 14),
+    ),
     ("byline with date", ["By AFP, 14 January 2020", "Fighting resumed."], PartialDate(2020, 1, 14)),
     ("published label", ["Libya talks stall", "Published: 14 Jan 2020"], PartialDate(2020, 1, 14)),
     ("updated label", ["Updated 2020-01-14 09:30 GMT"], PartialDate(2020, 1, 14)),
@@ -486,8 +600,11 @@ HEADERS = [
     ("published beats updated", ["Updated 2020-01-15", "Published 2020-01-14"], PartialDate(2020, 1, 14)),
     ("dateline without a date", ["TRIPOLI, Libya (Reuters) - Fighting resumed on Tuesday."], None),
     ("dateline without a year", ["MOSCOW, April 12 (Reuters) - Russia said on Tuesday."], None),
-    ("body sentences are not headers", ["By Samuel Ramani", "On April 8, 2019, Russia blocked a resolution."],
-     None),
+    (
+        "body sentences are not headers",
+        ["By Samuel Ramani", "On April 8, 2019, Russia blocked a resolution."],
+        None,
+    ),
     ("headline with a bare year", ["War in Yemen since 2014", "Fighting resumed."], None),
     ("no lines", [], None),
     ("date beyond the first lines", [*(["Some header words"] * 8), "14 January 2020"], None),

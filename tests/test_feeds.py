@@ -77,8 +77,12 @@ def test_malformed_xml_with_entries_is_read_and_a_page_is_refused() -> None:
     broken = b"""<rss version="2.0"><channel><title>Broken & Co</title>
     <item><title>Still readable</title><link>http://a.example/ok</link></item><item><title>cut"""
     assert [item.title for item in parse_feed(broken, "http://a.example/rss").items] == ["Still readable"]
-    pages = (b"<html><body><p>Welcome to our site</p></body></html>", b"",
-             b"\x89PNG\r\n\x1a\n", b"/etc/passwd")
+    pages = (
+        b"<html><body><p>Welcome to our site</p></body></html>",
+        b"",
+        b"\x89PNG\r\n\x1a\n",
+        b"/etc/passwd",
+    )
     for body in pages:
         with pytest.raises(FeedError, match="not an RSS or Atom feed"):
             parse_feed(body, "http://a.example/")

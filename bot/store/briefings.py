@@ -66,10 +66,16 @@ SELECT e.date, e.summary, d.key, coalesce(d.title, d.key) AS title, e.paragraph,
 FROM events e JOIN documents d ON d.id = e.document_id
 """
 _COUNT_SQL = "SELECT count(*) FROM {table} t JOIN documents d ON d.id = t.document_id WHERE {fresh}"
-_NEW_EVENTS_SQL = _EVENT_ROWS + """WHERE {fresh}
+_NEW_EVENTS_SQL = (
+    _EVENT_ROWS
+    + """WHERE {fresh}
 ORDER BY e.date_first, e.date_last, d.key, e.paragraph, e.sentence LIMIT ?"""
-_NEW_QUOTES_SQL = _QUOTE_ROWS + """WHERE {fresh}
+)
+_NEW_QUOTES_SQL = (
+    _QUOTE_ROWS
+    + """WHERE {fresh}
 ORDER BY q.speaker_id IS NULL, q.kind != 'direct', d.ingested_at, d.key, q.paragraph, q.sentence LIMIT ?"""
+)
 # Actors in the new documents that no earlier document the server sees names; the role a new document
 # gives (cited), else the first mention; most mentioned first.
 _NEW_ACTORS_SQL = """
@@ -107,10 +113,16 @@ SELECT ad.actor_id, ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_p
 FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
 WHERE ad.role IS NOT NULL AND ad.role_paragraph IS NOT NULL AND {seen}
 ORDER BY d.published DESC NULLS LAST, d.key"""
-_QUOTES_SQL = _QUOTE_ROWS + """WHERE {seen}
+_QUOTES_SQL = (
+    _QUOTE_ROWS
+    + """WHERE {seen}
 ORDER BY q.id"""
-_EVENTS_SQL = _EVENT_ROWS + """WHERE e.precision = 'day' AND {seen}
+)
+_EVENTS_SQL = (
+    _EVENT_ROWS
+    + """WHERE e.precision = 'day' AND {seen}
 ORDER BY e.date_first, d.key, e.paragraph, e.sentence"""
+)
 
 
 @dataclass(frozen=True)

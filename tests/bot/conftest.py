@@ -1,7 +1,7 @@
 """The project's bot, running for real against the stand-in on a store built from the tests' seed article.
 
-    async def test_something(bot, standin):
-        result = await standin.slash("actor", {"name": "Haftar"})
+async def test_something(bot, standin):
+    result = await standin.slash("actor", {"name": "Haftar"})
 """
 
 from __future__ import annotations

@@ -190,8 +190,11 @@ async def test_an_updated_article_replaces_its_earlier_version(
     guild_id = standin.default_channel.guild_id
     [before] = await bot.store.documents(library=guild_id)
     path, title, date, paragraphs = PORT
-    corrected = [paragraphs[0].replace("Tuesday", "Wednesday"), "Mohamed Farah, a port official, said "
-                 "on Wednesday that two ships had been turned away from Kismayo during the talks."]
+    corrected = [
+        paragraphs[0].replace("Tuesday", "Wednesday"),
+        "Mohamed Farah, a port official, said "
+        "on Wednesday that two ships had been turned away from Kismayo during the talks.",
+    ]
     publisher.items = []
     publisher.publish((path, title, date, corrected))
     await cycle_after(cog, clock, 31)
