@@ -121,8 +121,7 @@ class Quotes(commands.Cog):
         return quotes_embed(describe_query(name, topic), found, more=len(found) > EMBED_FIELDS_LIMIT)
 
     async def _nothing_found(self, speaker: str | None, topic: str | None, guild: int | None) -> str:
-        known = await self.store.quotes(limit=100, guild=guild)
-        speakers = sorted({escape(q.speaker) for q in known if q.speaker})
+        speakers = sorted(escape(name) for name in await self.store.speakers(guild=guild))
         message = f"I found no {describe_query(speaker, topic, 'statements')}."
         if speakers:
             message += f" I have statements by {', '.join(speakers)}."

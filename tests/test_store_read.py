@@ -17,7 +17,7 @@ from bot.resolve import resolver_for
 from bot.store import LATEST_VERSION, Citation, Store, StoreError, TimelinePage
 from bot.store.query import fts_match, parse_terms
 from bot.store.schema import connect, transaction
-from bot.store.write import finish_run, write_extraction
+from bot.store.write import Origin, finish_run, write_extraction
 from tests.store_fixtures import assert_healthy, fake_extract, make_document
 
 LIBYA = [
@@ -141,6 +141,29 @@ async def test_actors_by_kind_and_mentions(reader: Store) -> None:
     assert everyone[0].name == "Khalifa Haftar"
     assert everyone[0].documents == 2
     assert [a.mentions for a in everyone] == sorted((a.mentions for a in everyone), reverse=True)
+
+
+@pytest.mark.parametrize("guild", [None, 111])  # the operator's library alone, and with a server's own
+async def test_actor_pages_read_one_at_a_time_make_the_whole_list(db: Path, guild: int | None) -> None:
+    conn = connect(db)
+    with transaction(conn):
+        document = make_document(
+            "own", ["Egypt backs Haftar. Cairo hosted Serraj."], published=PartialDate(2019, 6)
+        )
+        write_extraction(conn, fake_extract(document), "v1", "2024-02-01T00:00:00+00:00", Origin(library=111))
+        finish_run(conn, "v1", "2024-02-01T00:00:00+00:00", "2024-02-01T00:00:00+00:00")
+    conn.close()
+    kinds = ["person", "organization", "country", "armed_group", "government", "other"]
+    async with await Store.open(db) as store:
+        whole = await store.actors(guild=guild, kinds=kinds)
+        pages = [await store.actors(guild=guild, kinds=kinds, limit=3, offset=n) for n in range(0, 30, 3)]
+        assert [a for page in pages for a in page] == whole
+        assert len(whole) == sum((await store.actor_counts(guild=guild)).values())
+        order = [(kinds.index(a.kind), -a.mentions, a.name) for a in whole]
+        assert order == sorted(order)
+        people = await store.actors("person", guild=guild, kinds=kinds, limit=2, offset=1)
+        assert people == [a for a in whole if a.kind == "person"][1:3]
+    assert_healthy(db)
 
 
 @pytest.mark.parametrize(
@@ -279,6 +302,24 @@ async def test_random_quote_follows_the_rng(reader: Store) -> None:
     assert first == again
     picks = [await reader.random_quote(random.Random(seed)) for seed in range(30)]
     assert len({quote.text for quote in picks if quote}) == 3
+
+
+async def test_a_random_statement_is_one_the_server_sees_even_when_others_hold_most(tmp_path: Path) -> None:
+    path = tmp_path / "libraries.db"
+    conn = connect(path)
+    with transaction(conn):
+        many = [f"On 2019-04-0{n % 9 + 1}, Moscow said “we count {n}”." for n in range(200)]
+        for library, key, paragraphs in ((111, "crowded", many), (222, "lone", ["Cairo said “just one”."])):
+            document = make_document(key, paragraphs, title=key, published=PartialDate(2019, 4))
+            origin = Origin(library=library, text="\n\n".join(paragraphs))
+            write_extraction(conn, fake_extract(document), "v1", "2024-01-01T00:00:00+00:00", origin)
+        finish_run(conn, "v1", "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00")
+    conn.close()
+    async with await Store.open(path) as store:
+        picks = {(await store.random_quote(random.Random(seed), guild=222)).text for seed in range(20)}
+        assert picks == {"just one"}
+        assert await store.random_quote(random.Random(1), guild=333) is None  # it sees no statement
+        assert await store.speakers(guild=222) == ["Egypt"]  # "Cairo" speaks for Egypt here
 
 
 async def test_random_quote_on_an_empty_store(tmp_path: Path) -> None:

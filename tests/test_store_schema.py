@@ -12,6 +12,7 @@ from bot.store.schema import (
     MIGRATIONS,
     StoreError,
     connect,
+    integrity_problems,
     migrate,
     quick_check,
     schema_version,
@@ -113,6 +114,8 @@ def test_existing_articles_become_the_operators_library(tmp_path: Path) -> None:
     migrate(conn, path, target=4)
     assert migrate(conn, path) == LATEST_VERSION
     assert conn.execute("SELECT key, library, added_by FROM documents").fetchall() == [("doc", 0, None)]
+    assert conn.execute("SELECT * FROM library_totals").fetchall() == [(0, 1, 0, 1)]  # counted from the rows
+    assert integrity_problems(conn) == []
     conn.close()
 
 

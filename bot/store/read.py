@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, get_args
 
 import aiosqlite
 
@@ -55,7 +55,6 @@ _EVENT_COLUMNS = (
 )
 # CROSS JOIN keeps events the outer loop, read in the order of their date index.
 _EVENT_SQL = f"SELECT {_EVENT_COLUMNS} FROM events e CROSS JOIN documents d ON d.id = e.document_id"
-_EVENT_COUNT_SQL = "SELECT count(*) FROM events e CROSS JOIN documents d ON d.id = e.document_id"
 # An actor's events, through the index the writer keeps (``ae``); the caller puts in the columns.
 _ACTOR_EVENTS_FROM = """SELECT FROM actor_events ae JOIN events e ON e.id = ae.event_id
 JOIN documents d ON d.id = e.document_id"""
@@ -72,6 +71,7 @@ _QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence
 
 
 SEARCH_WINDOW = 2000  # matching sentences ranked for /search, the most recently stored
+RANDOM_QUOTE_DRAWS = 32  # ids drawn at once for a random statement before drawing among a server's own
 PROFILE_CACHE_SIZE = 256  # profiles kept between ingests (one per server and actor looked up)
 # What a profile reads of each list: what its embed can show; the Timeline and Statements buttons and
 # /timeline and /quote page through the rest from the store.
@@ -85,6 +85,46 @@ PROFILE_RELATIONS = 200  # other actors over all link types, the best attested f
 
 def _libraries(guild: int | None) -> tuple[int, ...]:
     return (0, int(guild)) if guild else (0,)
+
+
+_PUBLISHED_ORDER = ("published DESC NULLS LAST", "key")
+
+
+def _documents_page(
+    guild: int | None, order: Sequence[str], where: str = "1", library: int | None = None
+) -> str:
+    """SQL: the ids (with the ``order`` columns) of the first ``?1`` documents (-1: all) matching ``where``
+    in ``order``, of the libraries this server sees (or of ``library`` only). Each library is read in its
+    own index's order and the pages merged: one IN over both libraries would sort every document."""
+    columns = ", ".join(f"d.{column.split()[0]}" for column in order)
+    inner = ", ".join(f"d.{column}" for column in order)
+    parts = [
+        f"SELECT * FROM (SELECT d.id, {columns} FROM documents d WHERE d.library = {number} AND ({where})"
+        f" ORDER BY {inner} LIMIT ?1)"
+        for number in ((int(library),) if library is not None else _libraries(guild))
+    ]
+    return " UNION ALL ".join(parts) + f" ORDER BY {', '.join(order)} LIMIT ?1"
+
+
+def _operator_actors_page(kind: str | None, kinds: Sequence[str]) -> str:
+    """SQL: a page (``?1`` rows from ``?2``) of the operator's actors, of ``kind`` or of every kind (those
+    in ``kinds`` in that order, after any other), most mentioned first: each kind read in the order of its
+    index, only as far as the page reaches."""
+    known = list(get_args(ActorKind))
+    if kind is not None and kind not in known:
+        raise ValueError(f"no such kind: {kind!r}")
+    listed = [k for k in kinds if k in known]
+    ordered: list[str | None] = [kind] if kind else [*(k for k in known if k not in listed), *listed]
+    if not kind and not kinds:  # one list, most mentioned first whatever the kind
+        ordered = [None]
+    parts = [
+        f"""SELECT * FROM (SELECT a.name, a.kind, l.role, l.mentions, l.documents, {rank} AS rank
+            FROM actor_libraries l JOIN actors a ON a.id = l.actor_id
+            WHERE l.library = 0 AND {f"l.kind = '{name}'" if name else "1"}
+            ORDER BY l.mentions DESC, a.name LIMIT ?1 + ?2)"""
+        for rank, name in enumerate(ordered)
+    ]
+    return " UNION ALL ".join(parts) + " ORDER BY rank, mentions DESC, name LIMIT ?1 OFFSET ?2"
 
 
 def _topic_hits(window: int) -> str:
@@ -249,23 +289,19 @@ class Store:
         return report.build_stats(tuple(counts), (tuple(row) for row in documents), version, meta)
 
     async def summary(self, *, guild: int | None = None, titles: int = 20) -> Summary:
-        """Totals and the newest titles this server sees, without reading every row behind them."""
-        seen = visible(guild)
+        """Totals (kept by the store as rows change) and the newest titles this server sees."""
         async with self._snapshot():
             counts = (
                 await self._all(
-                    "SELECT count(*), coalesce(sum(event_count), 0), coalesce(sum(quote_count), 0)"
-                    f" FROM documents d WHERE {seen}"
+                    "SELECT coalesce(sum(documents), 0), coalesce(sum(events), 0), coalesce(sum(quotes), 0)"
+                    f" FROM library_totals t WHERE {visible(guild, 't')}"
                 )
             )[0]
-            actors = (
-                await self._all(
-                    f"SELECT count(DISTINCT l.actor_id) FROM actor_libraries l WHERE {visible(guild, 'l')}"
-                )
-            )[0][0]
+            actors = sum((await self._actor_counts(None, guild)).values())
+            newest = _documents_page(guild, ("ingested_at DESC", "key"))
             rows = await self._all(
-                f"SELECT coalesce(d.title, d.key) FROM documents d WHERE {seen}"
-                " ORDER BY d.ingested_at DESC, d.key LIMIT ?",
+                f"SELECT coalesce(d.title, d.key) FROM ({newest}) page JOIN documents d ON d.id = page.id"
+                " ORDER BY d.ingested_at DESC, d.key",
                 (titles,),
             )
         return Summary(counts[0], actors, counts[1], counts[2], tuple(row[0] for row in rows))
@@ -280,17 +316,17 @@ class Store:
     ) -> list[DocumentInfo]:
         """The documents this server sees (or of one library only), newest publication first; with
         ``containing``, those whose title or key contains it (any case); at most ``limit`` (-1: all)."""
-        where = visible(guild) if library is None else f"d.library = {int(library)}"
-        params: list[Any] = []
+        where, params = "1", [limit]
         if containing:
-            where += " AND instr(lower(coalesce(d.title, '') || char(10) || d.key), lower(?)) > 0"
+            where = "instr(lower(coalesce(d.title, '') || char(10) || d.key), lower(?2)) > 0"
             params.append(containing)
+        page = _documents_page(guild, _PUBLISHED_ORDER, where, library)
         async with self._snapshot():
             rows = await self._all(
                 f"""SELECT d.id, d.key, d.title, d.author, d.published, d.source, d.url, d.ingested_at,
                           d.library, d.added_by
-                   FROM documents d WHERE {where} ORDER BY d.published DESC NULLS LAST, d.key
-                   LIMIT {int(limit)}""",
+                   FROM ({page}) page JOIN documents d ON d.id = page.id
+                   ORDER BY d.published DESC NULLS LAST, d.key""",
                 params,
             )
             sizes = {
@@ -389,10 +425,11 @@ class Store:
     ) -> list[ActorSummary]:
         """The actors this server sees (or those of one kind), grouped in the order of ``kinds`` (when
         given), most mentioned first; a page of them with ``limit`` and ``offset``."""
-        order = ",".join(["", *kinds, ""])
-        async with self._snapshot():
-            rows = await self._all(
-                f"""SELECT a.name, a.kind, page.mentions, page.documents,
+        if not self.scope(guild):  # the operator's library alone: a page of each kind from its index
+            sql = _operator_actors_page(kind, kinds)
+            params: tuple[Any, ...] = (int(limit) if limit >= 0 else 2**62, int(offset))
+        else:  # the operator's and the server's counts summed, over every actor either names
+            sql = f"""SELECT a.name, a.kind, page.mentions, page.documents,
                           (SELECT x.role FROM actor_libraries x WHERE x.actor_id = a.id AND x.role IS NOT NULL
                            AND {visible(guild, "x")} ORDER BY x.role_published DESC LIMIT 1) AS role
                    FROM (SELECT l.actor_id, sum(l.mentions) AS mentions, sum(l.documents) AS documents
@@ -402,29 +439,44 @@ class Store:
                          ORDER BY instr(?2, ',' || a.kind || ','), mentions DESC, a.name
                          LIMIT {int(limit)} OFFSET {int(offset)}) page
                    JOIN actors a ON a.id = page.actor_id
-                   ORDER BY instr(?2, ',' || a.kind || ','), page.mentions DESC, a.name""",
-                (kind, order),
-            )
+                   ORDER BY instr(?2, ',' || a.kind || ','), page.mentions DESC, a.name"""
+            params = (kind, ",".join(["", *kinds, ""]))
+        async with self._snapshot():
+            rows = await self._all(sql, params)
         return [ActorSummary(r["name"], r["kind"], r["role"], r["mentions"], r["documents"]) for r in rows]
 
     async def document_count(self, *, guild: int | None = None, library: int | None = None) -> int:
         """How many documents this server sees (or one library holds)."""
-        where = visible(guild) if library is None else f"d.library = {int(library)}"
+        where = visible(guild, "t") if library is None else f"t.library = {int(library)}"
         async with self._snapshot():
-            return int((await self._all(f"SELECT count(*) FROM documents d WHERE {where}"))[0][0])
+            sql = f"SELECT coalesce(sum(t.documents), 0) FROM library_totals t WHERE {where}"
+            return int((await self._all(sql))[0][0])
 
     async def actor_counts(
         self, kind: ActorKind | None = None, *, guild: int | None = None
     ) -> dict[str, int]:
         """How many actors of each kind this server sees (of one kind only, with ``kind``)."""
         async with self._snapshot():
-            rows = await self._all(
-                f"""SELECT a.kind, count(DISTINCT l.actor_id) FROM actor_libraries l
-                    JOIN actors a ON a.id = l.actor_id
-                    WHERE (?1 IS NULL OR a.kind = ?1) AND {visible(guild, "l")} GROUP BY a.kind""",
-                (kind,),
+            return await self._actor_counts(kind, guild)
+
+    async def _actor_counts(self, kind: ActorKind | None, guild: int | None) -> dict[str, int]:
+        """The operator's actors per kind (kept by the store), plus those only this server's articles name."""
+        rows = await self._all(
+            "SELECT kind, actors FROM library_kinds WHERE library = 0 AND (?1 IS NULL OR kind = ?1)", (kind,)
+        )
+        if self.scope(guild):
+            rows += await self._all(
+                """SELECT own.kind, count(*) FROM actor_libraries own
+                   WHERE own.library = ?2 AND (?1 IS NULL OR own.kind = ?1) AND NOT EXISTS (
+                       SELECT 1 FROM actor_libraries o WHERE o.library = 0 AND o.actor_id = own.actor_id)
+                   GROUP BY own.kind""",
+                (kind, int(guild or 0)),
             )
-        return {row[0]: int(row[1]) for row in rows}
+        counts: dict[str, int] = {}
+        for row in rows:
+            if row[1]:
+                counts[row[0]] = counts.get(row[0], 0) + int(row[1])
+        return counts
 
     async def actor(self, name: str, *, guild: int | None = None) -> ActorProfile | None:
         """The cited profile of the actor named (or aliased) ``name``, from what this server sees; None if
@@ -601,7 +653,7 @@ class Store:
         span = " AND (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
         if actor is None:
             # Bounds the date index can use: no event spans more than a year (its precision at most).
-            where, params = f" WHERE {visible(guild)}", []
+            where, params = f" WHERE {visible(guild, 'e')}", []
             if first is not None:
                 earliest = (dt.date.fromisoformat(first) - dt.timedelta(days=366)).isoformat()
                 where += " AND e.date_last >= ? AND e.date_first >= ?"
@@ -609,10 +661,10 @@ class Store:
             if last is not None:
                 where += " AND e.date_first <= ?"
                 params.append(last)
-            counted = (
-                f"SELECT coalesce(sum(d.event_count), 0) FROM documents d WHERE {visible(guild)}"
+            counted = (  # the kept totals, or the date index alone (events carry their library)
+                f"SELECT coalesce(sum(t.events), 0) FROM library_totals t WHERE {visible(guild, 't')}"
                 if not params
-                else _EVENT_COUNT_SQL + where
+                else "SELECT count(*) FROM events e" + where
             )
             async with self._snapshot():
                 total = (await self._all(counted, params))[0][0]
@@ -727,30 +779,60 @@ class Store:
             return await self._quotes(clause, params, limit)
 
     async def random_quote(self, rng: random.Random, *, guild: int | None = None) -> QuoteFact | None:
-        """A quote this server sees, chosen with ``rng`` (so tests and replays can seed it); None if none."""
-        seen = f"FROM quotes q JOIN documents d ON d.id = q.document_id WHERE {visible(guild)}"
+        """A quote this server sees, chosen with ``rng`` (so tests and replays can seed it); None if none.
+
+        Ids drawn uniformly between the lowest and highest, the first that is a statement this server sees
+        taken: every statement equally likely, from one read of a few rows."""
         async with self._snapshot():
-            # A document drawn in proportion to its statements (the counts the writer keeps), then one of
-            # its statements: every statement equally likely, without counting them all.
-            documents = await self._all(
-                f"SELECT d.id, d.quote_count FROM documents d WHERE {visible(guild)} AND d.quote_count > 0"
-                " ORDER BY d.id"
-            )
-            total = sum(row[1] for row in documents)
-            if not total:
+            bounds = "SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)"
+            low, high = (await self._all(bounds))[0]
+            if low is None:
                 return None
-            pick = rng.randrange(total)
-            document = documents[-1][0]
-            for row in documents:
-                if pick < row[1]:
-                    document = row[0]
-                    break
-                pick -= row[1]
-            chosen = await self._all(
-                f"SELECT q.id {seen} AND q.document_id = ? ORDER BY q.id LIMIT 1 OFFSET ?", (document, pick)
+            picks = [rng.randint(low, high) for _ in range(RANDOM_QUOTE_DRAWS)]
+            rows = await self._all(
+                "SELECT q.id FROM quotes q CROSS JOIN documents d ON d.id = q.document_id"
+                f" WHERE q.id IN (SELECT value FROM json_each(?)) AND {visible(guild)}",
+                (json.dumps(picks),),
             )
-            found = await self._quotes(" WHERE q.id = ?", (chosen[0]["id"],))
-        return found[0]
+            found = {row[0] for row in rows}
+            chosen = next((pick for pick in picks if pick in found), None)
+            if chosen is None:  # this server sees few of the store's statements: draw among its own
+                chosen = await self._random_quote_id(rng, guild)
+                if chosen is None:
+                    return None
+            return (await self._quotes(" WHERE q.id = ?", (chosen,)))[0]
+
+    async def _random_quote_id(self, rng: random.Random, guild: int | None) -> int | None:
+        """A document drawn in proportion to its statements (the counts the writer keeps), then one of
+        its statements: every statement equally likely, without counting them all."""
+        documents = await self._all(
+            f"SELECT d.id, d.quote_count FROM documents d WHERE {visible(guild)} AND d.quote_count > 0"
+            " ORDER BY d.id"
+        )
+        total = sum(row[1] for row in documents)
+        if not total:
+            return None
+        pick = rng.randrange(total)
+        document = documents[-1][0]
+        for row in documents:
+            if pick < row[1]:
+                document = row[0]
+                break
+            pick -= row[1]
+        chosen = await self._all(
+            "SELECT id FROM quotes WHERE document_id = ? ORDER BY id LIMIT 1 OFFSET ?", (document, pick)
+        )
+        return chosen[0][0]
+
+    async def speakers(self, *, guild: int | None = None, limit: int = 10) -> list[str]:
+        """Who spoke in the statements this server sees that were stored last (names, most recent first)."""
+        async with self._snapshot():
+            rows = await self._all(
+                "SELECT a.name FROM quotes q JOIN documents d ON d.id = q.document_id"
+                f" JOIN actors a ON a.id = q.speaker_id WHERE {visible(guild)} ORDER BY q.id DESC LIMIT ?",
+                (limit * 20,),
+            )
+        return list(dict.fromkeys(row[0] for row in rows))[:limit]
 
     async def _quotes(
         self, clause: str, params: Iterable[Any], limit: int = -1, *, hits: str = "", query: str = ""

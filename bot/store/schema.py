@@ -230,9 +230,8 @@ FROM events e JOIN documents d ON d.id = e.document_id
 JOIN mentions m ON m.document_id = e.document_id AND m.paragraph = e.paragraph AND m.sentence = e.sentence
 WHERE {where}"""
 
-# Per actor and library: its mentions, documents and the latest role a document of that library gives it
-# (with that document's date, to pick the latest across libraries).
-ACTOR_LIBRARIES_SQL = """
+# Version 5's rows per actor and library (version 7 adds the actor's kind).
+_V5_ACTOR_LIBRARIES_SQL = """
 INSERT INTO actor_libraries (actor_id, library, mentions, documents, role, role_published)
 SELECT ad.actor_id, d.library, sum(ad.mentions), count(*),
        (SELECT x.role FROM actor_documents x JOIN documents y ON y.id = x.document_id
@@ -241,6 +240,22 @@ SELECT ad.actor_id, d.library, sum(ad.mentions), count(*),
        (SELECT coalesce(y.published, '') FROM actor_documents x JOIN documents y ON y.id = x.document_id
         WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
         ORDER BY y.published DESC NULLS LAST, y.key LIMIT 1)
+FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+WHERE {where}
+GROUP BY ad.actor_id, d.library"""
+
+# Per actor and library: its kind, mentions, documents and the latest role a document of that library gives
+# it (with that document's date, to pick the latest across libraries).
+ACTOR_LIBRARIES_SQL = """
+INSERT INTO actor_libraries (actor_id, library, mentions, documents, role, role_published, kind)
+SELECT ad.actor_id, d.library, sum(ad.mentions), count(*),
+       (SELECT x.role FROM actor_documents x JOIN documents y ON y.id = x.document_id
+        WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
+        ORDER BY y.published DESC NULLS LAST, y.key LIMIT 1),
+       (SELECT coalesce(y.published, '') FROM actor_documents x JOIN documents y ON y.id = x.document_id
+        WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
+        ORDER BY y.published DESC NULLS LAST, y.key LIMIT 1),
+       (SELECT kind FROM actors WHERE id = ad.actor_id)
 FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
 WHERE {where}
 GROUP BY ad.actor_id, d.library"""
@@ -299,7 +314,7 @@ _V5_LIBRARIES: tuple[str, ...] = (
     PRIMARY KEY (library, actor_id)
 ) WITHOUT ROWID""",
     "CREATE INDEX actor_libraries_actor ON actor_libraries (actor_id)",
-    ACTOR_LIBRARIES_SQL.format(where="1"),
+    _V5_ACTOR_LIBRARIES_SQL.format(where="1"),
 )
 
 # Version 6: feeds a server follows, and every item seen in them (added, refused or skipped), so a restart
@@ -341,6 +356,51 @@ _V6_FEEDS: tuple[str, ...] = (
 )""",
 )
 
+# Version 7: totals kept as rows change, so an answer never counts what it does not show. Events carry
+# their document's library (a document never changes library), so a date range is counted from the date
+# index alone; an actor's row per library carries its kind, so /actors reads a page of one kind in order.
+# Triggers keep the totals per library (documents, events, statements) and per library and kind (actors).
+_V7_TOTALS: tuple[str, ...] = (
+    "ALTER TABLE events ADD COLUMN library INTEGER NOT NULL DEFAULT 0",
+    """UPDATE events SET library = (SELECT library FROM documents WHERE id = events.document_id)
+    WHERE document_id IN (SELECT id FROM documents WHERE library != 0)""",
+    "DROP INDEX events_date",
+    "CREATE INDEX events_date ON events (date_first, date_last, library)",
+    "ALTER TABLE actor_libraries ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'",
+    "UPDATE actor_libraries SET kind = (SELECT kind FROM actors WHERE id = actor_libraries.actor_id)",
+    "CREATE INDEX actor_libraries_kind ON actor_libraries (library, kind, mentions)",
+    """CREATE TABLE library_totals (
+    library INTEGER PRIMARY KEY,
+    documents INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    quotes INTEGER NOT NULL
+)""",
+    """INSERT INTO library_totals
+    SELECT library, count(*), sum(event_count), sum(quote_count) FROM documents GROUP BY library""",
+    """CREATE TRIGGER documents_total_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO library_totals VALUES (new.library, 1, new.event_count, new.quote_count)
+    ON CONFLICT (library) DO UPDATE SET documents = documents + 1,
+        events = events + excluded.events, quotes = quotes + excluded.quotes; END""",
+    """CREATE TRIGGER documents_total_delete AFTER DELETE ON documents BEGIN
+    UPDATE library_totals SET documents = documents - 1, events = events - old.event_count,
+        quotes = quotes - old.quote_count WHERE library = old.library; END""",
+    """CREATE TRIGGER documents_total_update AFTER UPDATE OF event_count, quote_count ON documents BEGIN
+    UPDATE library_totals SET events = events - old.event_count + new.event_count,
+        quotes = quotes - old.quote_count + new.quote_count WHERE library = new.library; END""",
+    """CREATE TABLE library_kinds (
+    library INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    actors INTEGER NOT NULL,
+    PRIMARY KEY (library, kind)
+) WITHOUT ROWID""",
+    "INSERT INTO library_kinds SELECT library, kind, count(*) FROM actor_libraries GROUP BY library, kind",
+    """CREATE TRIGGER actor_libraries_kind_insert AFTER INSERT ON actor_libraries BEGIN
+    INSERT INTO library_kinds VALUES (new.library, new.kind, 1)
+    ON CONFLICT (library, kind) DO UPDATE SET actors = actors + 1; END""",
+    """CREATE TRIGGER actor_libraries_kind_delete AFTER DELETE ON actor_libraries BEGIN
+    UPDATE library_kinds SET actors = actors - 1 WHERE library = old.library AND kind = old.kind; END""",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1_CORE,
     _V2_QUOTE_INDEX,
@@ -348,6 +408,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V4_WORD_FORMS,
     _V5_LIBRARIES,
     _V6_FEEDS,
+    _V7_TOTALS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -451,13 +512,35 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+# The totals the triggers keep, and the rows they count (read in full: only the weekly check does this).
+_KEPT_TOTALS = (
+    (
+        "documents, events and statements per library",
+        "SELECT library, documents, events, quotes FROM library_totals WHERE documents OR events OR quotes",
+        "SELECT library, count(*), sum(event_count), sum(quote_count) FROM documents GROUP BY library",
+    ),
+    (
+        "actors per library and kind",
+        "SELECT library, kind, actors FROM library_kinds WHERE actors",
+        "SELECT library, kind, count(*) FROM actor_libraries GROUP BY library, kind",
+    ),
+)
+
+
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
-    """SQLite's full integrity check (reads every page: seconds on a large store); empty when sound."""
+    """SQLite's full integrity check and the kept totals recounted (reads every page: seconds on a large
+    store); empty when sound."""
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"] or schema_version(conn) < MIGRATIONS.index(_V7_TOTALS) + 1:
+            return [] if problems == ["ok"] else problems
+        return [
+            f"the kept count of {name} differs from the rows (a bug: please report it)"
+            for name, kept, counted in _KEPT_TOTALS
+            if sorted(conn.execute(kept)) != sorted(conn.execute(counted))
+        ]
     except sqlite3.DatabaseError as error:
         return [str(error)]
-    return [] if problems == ["ok"] else problems
 
 
 def quick_check(conn: sqlite3.Connection, path: Path) -> None:

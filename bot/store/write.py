@@ -357,8 +357,8 @@ def _insert_event(conn: sqlite3.Connection, document_id: int, actors: _DocumentA
     date = event.date
     cursor = conn.execute(
         """INSERT INTO events (date, precision, date_first, date_last, summary, evidence,
-                               document_id, paragraph, sentence)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                               document_id, paragraph, sentence, library)
+           VALUES (?, ?, ?, ?, ?, ?, ?7, ?, ?, (SELECT library FROM documents WHERE id = ?7))""",
         (
             date.iso(),
             date.precision,
