@@ -32,10 +32,12 @@ _DPI = 100
 _RENDER_LOCK = threading.Lock()
 
 
-async def render_timeline(worker: Worker, events: Sequence[EventFact], title: str) -> bytes:
+async def render_timeline(
+    worker: Worker, events: Sequence[EventFact], title: str, total: int | None = None
+) -> bytes:
     """The PNG of :func:`timeline_png`, drawn in ``worker``'s process: drawing holds the GIL for most of a
     second, and matplotlib and numpy would double the bot's memory for a command few use."""
-    return await worker.run(timeline_png, list(events[:MAX_ROWS]), title, len(events))
+    return await worker.run(timeline_png, list(events[:MAX_ROWS]), title, total or len(events))
 
 
 def timeline_png(events: Sequence[EventFact], title: str, total: int | None = None) -> bytes:

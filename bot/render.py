@@ -280,17 +280,17 @@ def line_pages(
     return _number(pages, note)
 
 
-def timeline_pages(
-    events: Sequence[EventFact], title: str, header: str = "", total: int | None = None
-) -> list[discord.Embed]:
-    """Events in the order given, a few per page; ``total`` when only the first of more events are shown."""
-    note = plural(len(events), "event")
-    if total is not None and total > len(events):
-        note = f"first {len(events)} of {total} events; narrow the dates to see the rest"
-    lines = [event_line(event) for event in events]
-    return line_pages(
-        title, lines, colour=TIMELINE_COLOUR, per_page=EVENTS_PER_PAGE, note=note, header=header
-    )
+def timeline_page(
+    events: Sequence[EventFact], title: str, number: int, total: int, header: str = ""
+) -> discord.Embed:
+    """Page ``number`` (0-based) of a timeline of ``total`` events: these :data:`EVENTS_PER_PAGE` or
+    fewer events (each page is read from the store when it is turned to), ``header`` above them."""
+    pages = max(1, -(-total // EVENTS_PER_PAGE))
+    top = header + "\n\n" if header else ""
+    page = _embed(title, top + "\n\n".join(event_line(event) for event in events), TIMELINE_COLOUR)
+    prefix = f"Page {number + 1}/{pages} · " if pages > 1 else ""
+    page.set_footer(text=truncate(prefix + plural(total, "event"), FOOTER_LIMIT))
+    return page
 
 
 def statement_pages(quotes: Sequence[QuoteFact], title: str) -> list[discord.Embed]:

@@ -13,10 +13,11 @@ from bot.actor_option import ActorOption, pick_actor
 from bot.client import BriefingBot, UserFacingError
 from bot.extract.model import ActorKind
 from bot.pager import DEFAULT_TIMEOUT, ExpiringView, LazyPager, Pager
-from bot.render import ACTORS_PER_PAGE, KIND_NAMES, actor_page, profile_embed, statement_pages, timeline_pages
+from bot.render import ACTORS_PER_PAGE, KIND_NAMES, actor_page, profile_embed, statement_pages
 from bot.resolve import Resolution
 from bot.store import Store
 from bot.store.models import ActorProfile
+from bot.timeline_view import timeline_pager
 
 BUTTON_ITEMS = 200
 
@@ -25,7 +26,8 @@ KIND_CHOICES = [app_commands.Choice(name=names[0], value=kind) for kind, names i
 
 class ProfileView(ExpiringView):
     """The profile's buttons: anyone may press them and gets the list as a private pager of their own,
-    read from the store when pressed (at most :data:`BUTTON_ITEMS`; /timeline and /quote narrow further)."""
+    read from the store when pressed (the timeline a page at a time; at most :data:`BUTTON_ITEMS`
+    statements, /quote narrows further)."""
 
     def __init__(self, profile: ActorProfile, store: Store, guild: int | None, *, timeout: float) -> None:
         super().__init__(timeout=timeout)
@@ -39,11 +41,15 @@ class ProfileView(ExpiringView):
     async def show_timeline(
         self, interaction: discord.Interaction, _: discord.ui.Button[ProfileView]
     ) -> None:
-        found = await self.store.timeline(self.profile.name, limit=BUTTON_ITEMS, guild=self.guild)
-        title = f"Timeline: {self.profile.name}"
-        if found.total > len(found.events):
-            title += f" (first {len(found.events)} of {found.total}; /timeline narrows by date)"
-        await self._page(interaction, timeline_pages(found.events, title))
+        pager, _ = await timeline_pager(
+            self.store,
+            interaction.user,
+            f"Timeline: {self.profile.name}",
+            actor=self.profile.name,
+            guild=self.guild,
+            timeout=self.timeout or DEFAULT_TIMEOUT,
+        )
+        await pager.start(interaction, ephemeral=True)
 
     @discord.ui.button(label="Statements", emoji="💬", custom_id="profile:statements")
     async def show_statements(

@@ -10,19 +10,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.actor_option import ActorOption, pick_actor
-from bot.chart import FILENAME, render_timeline
+from bot.chart import FILENAME, MAX_ROWS, render_timeline
 from bot.client import BriefingBot, UserFacingError, send_ephemeral
 from bot.extract.model import PartialDate
-from bot.pager import DEFAULT_TIMEOUT, Pager
-from bot.render import date_span, literal, timeline_pages
+from bot.pager import DEFAULT_TIMEOUT
+from bot.render import date_span, literal
 from bot.resolve import Resolution
 from bot.store import Store
-from bot.store.models import TimelinePage
 from bot.text import format_date
+from bot.timeline_view import timeline_pager
 from bot.userdates import DateAsked, nearest_year, read_user_date
 from bot.workers import Worker, WorkerStopped
 
-MAX_EVENTS = 200  # pre-rendered into pages; beyond this the footer asks for narrower dates
 CHART_WORKER_IDLE_SECONDS = 600  # then matplotlib's memory goes back to the system until the next chart
 
 
@@ -119,40 +118,49 @@ class Timeline(commands.Cog):
             canonical, interaction = picked.name, picked.interaction
             notes.insert(0, picked.note or "")
         note = " ".join(filter(None, notes)) or None
-        found = await store.timeline(
-            canonical, first, last, day, limit=MAX_EVENTS, guild=interaction.guild_id
-        )
         span = date_span(first, last, day)
+        title = f"Timeline: {canonical}" if canonical else "Timeline"
+        drawn, drawing_failed = None, False
+        if chart:
+            await interaction.response.defer(thinking=True)  # drawing can take longer than Discord's 3 s
+            drawn, drawing_failed = await self._chart(
+                interaction.guild_id, canonical, (first, last, day), f"{title} {span}"
+            )
+        if drawing_failed:
+            note = " ".join(filter(None, [note, "The chart could not be drawn this time; try again."]))
+        pager, found = await timeline_pager(
+            store,
+            interaction.user,
+            title,
+            header=span[:1].upper() + span[1:],
+            actor=canonical,
+            dates=(first, last, day),
+            guild=interaction.guild_id,
+            timeout=self.pager_timeout,
+            image=f"attachment://{FILENAME}" if drawn else None,
+        )
         if not found.events:
             await send_ephemeral(interaction, " ".join(filter(None, [note, empty_message(canonical, span)])))
             return
-        await self._answer(interaction, found, canonical, span, chart=chart, note=note)
+        await pager.start(interaction, file=drawn, content=note)
 
-    async def _answer(
+    async def _chart(
         self,
-        interaction: discord.Interaction[BriefingBot],
-        found: TimelinePage,
+        guild: int | None,
         actor: str | None,
-        span: str,
-        *,
-        chart: bool,
-        note: str | None = None,
-    ) -> None:
-        title = f"Timeline: {actor}" if actor else "Timeline"
-        pages = timeline_pages(found.events, title, span[:1].upper() + span[1:], total=found.total)
-        file = None
-        if chart:
-            await interaction.response.defer(thinking=True)  # drawing can take longer than Discord's 3 s
-            try:
-                png = await render_timeline(self.charts, found.events, f"{title} {span}".strip())
-            except WorkerStopped:  # the drawing process died: the events still go out, without the picture
-                note = " ".join(filter(None, [note, "The chart could not be drawn this time; try again."]))
-            else:
-                file = discord.File(io.BytesIO(png), filename=FILENAME)
-                for page in pages:
-                    page.set_image(url=f"attachment://{FILENAME}")
-        pager = Pager(pages, interaction.user, timeout=self.pager_timeout)
-        await pager.start(interaction, file=file, content=note)
+        dates: tuple[PartialDate | None, PartialDate | None, PartialDate | None],
+        title: str,
+    ) -> tuple[discord.File | None, bool]:
+        """The picture of the first events asked for, drawn in the chart process (None when there are no
+        such events: the answer says so), and whether drawing failed (the drawing process died)."""
+        found = await self.bot.store.timeline(actor, *dates, limit=MAX_ROWS, guild=guild)
+        if not found.events:
+            return None, False
+        try:
+            png = await render_timeline(self.charts, found.events, title.strip(), found.total)
+        except WorkerStopped:
+            return None, True
+        return discord.File(io.BytesIO(png), filename=FILENAME), False
 
 
 async def setup(bot: BriefingBot) -> None:

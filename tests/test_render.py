@@ -13,6 +13,7 @@ from bot.chart import timeline_png
 from bot.extract.model import PartialDate
 from bot.render import (
     ACTORS_PER_PAGE,
+    EVENTS_PER_PAGE,
     actor_page,
     date_span,
     lines_within,
@@ -21,7 +22,7 @@ from bot.render import (
     profile_embed,
     said,
     statement_pages,
-    timeline_pages,
+    timeline_page,
 )
 from bot.standin.limits import check_message
 from bot.store.models import (
@@ -130,31 +131,22 @@ def test_lines_within_keeps_everything_that_fits():
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(text, max_size=80))
-def test_timeline_pages_fit_discords_limits(summaries):
-    pages = timeline_pages([event(s) for s in summaries] or [event()], "Timeline", "From Apr 2019")
-    assert all(within_limits(page) for page in pages)
+@given(st.lists(text, min_size=1, max_size=EVENTS_PER_PAGE), st.integers(0, 10**6))
+def test_a_timeline_page_fits_discords_limits(summaries, total):
+    page = timeline_page([event(s) for s in summaries], "Timeline " * 40, 3, total, "From Apr 2019 " * 20)
+    assert within_limits(page)
 
 
-def test_timeline_pages_show_every_event_once_in_order():
-    pages = timeline_pages([event(f"event {n}") for n in range(20)], "Timeline")
-    shown = [int(n) for page in pages for n in re.findall(r"\bevent (\d+)\b", page.description or "")]
-    assert shown == list(range(20))
-
-
-def test_timeline_pages_number_their_footers():
-    pages = timeline_pages([event() for _ in range(13)], "Timeline")
-    assert [page.footer.text for page in pages] == [f"Page {n}/3 · 13 events" for n in (1, 2, 3)]
-
-
-def test_timeline_pages_say_when_only_the_first_events_are_shown():
-    pages = timeline_pages([event()], "Timeline", total=300)
-    assert pages[0].footer.text == "first 1 of 300 events; narrow the dates to see the rest"
+def test_a_timeline_page_shows_its_events_in_order_and_counts_them_all():
+    page = timeline_page([event(f"event {n}") for n in range(6, 12)], "Timeline", 1, 13)
+    assert [int(n) for n in re.findall(r"\bevent (\d+)\b", page.description or "")] == list(range(6, 12))
+    assert page.footer.text == "Page 2/3 · 13 events"
+    assert timeline_page([event()], "Timeline", 0, 1).footer.text == "1 event"
 
 
 def test_event_shows_its_date_at_its_precision_and_its_citation():
     month = EventFact(PartialDate(2018, 11), "A meeting", (), "A meeting", CITATION)
-    assert timeline_pages([month], "T")[0].description == "**Nov 2018** — A meeting\n*An Article, ¶3*"
+    assert timeline_page([month], "T", 0, 1).description == "**Nov 2018** — A meeting\n*An Article, ¶3*"
 
 
 def test_direct_statements_are_quoted_verbatim():
