@@ -68,6 +68,8 @@ JOIN documents d ON d.id = q.document_id
 JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
 LEFT JOIN actors a ON a.id = q.speaker_id"""
 _QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence, q.id"
+_QUOTE_PAGE_SQL = """SELECT q.id FROM quotes q JOIN documents d ON d.id = q.document_id
+LEFT JOIN actors a ON a.id = q.speaker_id"""
 
 
 SEARCH_WINDOW = 2000  # matching sentences ranked for /search, the most recently stored
@@ -838,10 +840,18 @@ class Store:
         self, clause: str, params: Iterable[Any], limit: int = -1, *, hits: str = "", query: str = ""
     ) -> list[QuoteFact]:
         """Quotes matching ``clause``; with ``hits`` (see :func:`_topic_hits`), only those among them."""
-        sql = _QUOTE_SQL + clause + _QUOTE_ORDER + f" LIMIT {int(limit)}"
+        # The page's ids first, then their sentences: joining every match's sentence before the sort cost
+        # what a much-quoted speaker's statements number.
+        page = _QUOTE_PAGE_SQL + clause + _QUOTE_ORDER + f" LIMIT {int(limit)}"
         if hits:
-            sql = hits + sql.replace("FROM quotes q", "FROM hits CROSS JOIN quotes q ON q.id = hits.id", 1)
+            page = page.replace("FROM quotes q", "FROM hits CROSS JOIN quotes q ON q.id = hits.id", 1)
             params = [query, *params]
+        sql = (
+            (hits + ", " if hits else "WITH ")
+            + f"page(id) AS ({page})"
+            + _QUOTE_SQL.replace("FROM quotes q", "FROM page CROSS JOIN quotes q ON q.id = page.id", 1)
+            + _QUOTE_ORDER
+        )
         return [
             QuoteFact(
                 r["speaker"], r["kind"], r["text"], _date(r["date"]), r["sentence"], _citation(r, "position")
