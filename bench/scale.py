@@ -517,6 +517,8 @@ def report(results: list[dict[str, Any]]) -> str:
     resources = [
         ("bot RSS after profiling the most mentioned actors, MB (the bot's own process)",
          lambda r: r["memory"]["after_mb"], MEMORY_MB, "{:.0f}"),
+        ("bot peak RSS over the whole run, MB (VmHWM; the chart is drawn in a process of its own)",
+         lambda r: r["memory"]["peak_mb"], MEMORY_MB, "{:.0f}"),
         ("RSS growth while profiling them, MB", lambda r: r["memory"]["after_mb"] - r["memory"]["before_mb"],
          None, "{:.0f}"),
         ("bare bot RSS, MB (its own process)", lambda r: r["bare"]["rss_mb"], None, "{:.0f}"),

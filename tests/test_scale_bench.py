@@ -17,7 +17,7 @@ def result(size: int, help_ms: float, actor_ms: float, rss: float) -> dict[str, 
         "bare": {"rows": {"bare bot /ping": row(1.0, 2.0)}, "rss_mb": 55.0},
         "rows": {"/help": row(help_ms, help_ms + 1), "/actor biggest actor, cached": row(actor_ms, actor_ms)},
         "answers": {"/timeline chart: biggest actor": row(400.0, 900.0)},
-        "memory": {"before_mb": 100.0, "after_mb": rss, "profiled": 500},
+        "memory": {"before_mb": 100.0, "after_mb": rss, "peak_mb": rss + 10, "profiled": 500},
         "start": {"ready_s": 1.0, "first_answer_s": 1.5},
         "build": {"articles": size, "seconds": size * 0.3, "peak_rss_mb": 150.0},
         "not_measured": [],
@@ -35,3 +35,5 @@ def test_each_command_is_a_row_with_its_growth_its_ratio_to_the_bare_bot_and_a_v
     assert "| `/timeline chart: biggest actor` | 400 (900) | 400 (900) | 1.00× | pass |" in lines
     memory = next(line for line in lines if line.startswith("| bot RSS after profiling"))
     assert memory.endswith("| 120 | 400 | 3.33× | under 150: **FAIL** |")
+    peak = next(line for line in lines if line.startswith("| bot peak RSS"))
+    assert peak.endswith("| 130 | 410 | 3.15× | under 150: **FAIL** |")
