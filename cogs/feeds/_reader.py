@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 FIRST_ITEMS = 10  # items read at once when a feed is added; older ones are remembered as seen
 CONCURRENT_FEEDS = 4
 PARSER_NICENESS = 10  # background work: the bot's own process comes first for the CPU
+PARSER_IDLE_SECONDS = 600  # between two polls (every 30 minutes by default) the parser is let go
 
 
 def body_hash(body: bytes) -> str:
@@ -81,7 +82,7 @@ class FeedReader:
         self.robots = RobotsCache()
         self.limit = asyncio.Semaphore(CONCURRENT_FEEDS)
         self._cycle = asyncio.Lock()
-        self._parser = Worker(niceness=PARSER_NICENESS)
+        self._parser = Worker(niceness=PARSER_NICENESS, idle_seconds=PARSER_IDLE_SECONDS)
 
     def close(self) -> None:
         self._parser.close()
