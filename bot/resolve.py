@@ -129,11 +129,12 @@ def _significant(words: Iterable[str]) -> list[str]:
 
 @dataclass
 class _Actor:
+    """One actor as indexed, in tuples: 10,000 actors' worth of small sets cost tens of MB."""
+
     record: ActorRecord
     forms: list[tuple[str, str]]  # (normalised, as written) for the name and each alias
-    words: set[str]
-    role_words: set[str]
-    form_words: list[tuple[frozenset[str], str]] = field(default_factory=list)  # significant words
+    words: tuple[str, ...] = ()  # significant words of the name and aliases
+    form_words: list[tuple[tuple[str, ...], str]] = field(default_factory=list)  # each form's, unique
 
 
 class ActorResolver:
@@ -151,7 +152,7 @@ class ActorResolver:
         for number, record in enumerate(records):
             self._add(number, record, terms)
         self._terms = sorted(terms)
-        self._term_actors = [terms[term] for term in self._terms]
+        self._term_actors = [tuple(terms[term]) for term in self._terms]
         # Spelling similarity runs only over terms with the same first letter (rapidfuzz over every term
         # costs ~15 ms at 10,000 actors); variants that differ there share a consonant skeleton instead.
         self._terms_by_initial: dict[str, list[int]] = {}
@@ -179,8 +180,9 @@ class ActorResolver:
         forms = [(norm, form) for norm, form in forms if norm]
         role_words = {w for role in record.roles for w in _significant(_fold(role).split())}
         role_words |= {short for role in record.roles for short in _inner_acronyms(role)}
-        actor = _Actor(record, forms, set(), role_words)
+        actor = _Actor(record, forms)
         self._actors.append(actor)
+        words: dict[str, None] = {}
         for position, (norm, form) in enumerate(forms):
             self._exact.setdefault(norm, (number, form, "name" if position == 0 else "alias"))
             self._compact.setdefault(norm.replace(" ", ""), (number, form))
@@ -191,12 +193,13 @@ class ActorResolver:
             if short:
                 self._acronyms.setdefault(short, []).append((number, form))
             significant = _significant(norm.split())
-            actor.form_words.append((frozenset(significant), form))
+            actor.form_words.append((tuple(dict.fromkeys(significant)), form))
             for word in significant:
-                actor.words.add(word)
+                words[word] = None
                 self._by_word.setdefault(word, set()).add(number)
                 if len(word) >= 3:
                     terms.setdefault(word, set()).add((number, form))
+        actor.words = tuple(words)
         for word in role_words:
             self._by_role_word.setdefault(word, set()).add(number)
 
@@ -418,7 +421,7 @@ class ActorResolver:
     def _contained(actor: _Actor, typed: set[str]) -> str | None:
         """A name or alias every significant word of which was typed, with more besides."""
         for own, form in actor.form_words:
-            if own and own < typed and any(len(word) >= 3 for word in own):
+            if own and len(own) < len(typed) and typed.issuperset(own) and any(len(w) >= 3 for w in own):
                 return form
         return None
 
