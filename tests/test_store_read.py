@@ -16,6 +16,7 @@ from bot.extract.model import PartialDate
 from bot.resolve import resolver_for
 from bot.store import LATEST_VERSION, Citation, Store, StoreError, TimelinePage
 from bot.store.query import fts_match, parse_terms
+from bot.store.read import _footprint
 from bot.store.schema import connect, transaction
 from bot.store.write import Origin, finish_run, write_extraction
 from tests.store_fixtures import assert_healthy, fake_extract, make_document
@@ -490,3 +491,16 @@ async def test_a_task_cancelled_while_its_transaction_begins_leaves_the_store_us
     await reader.set_meta("after", "cancel")
     assert await reader.meta("after") == "cancel"
     assert len((await reader.stats()).documents) >= 1
+
+
+async def test_cached_profiles_are_bounded_by_their_size_not_their_number(
+    reader: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    haftar = await reader.actor("Khalifa Haftar")
+    assert haftar is not None
+    monkeypatch.setattr("bot.store.read.PROFILE_CACHE_BYTES", _footprint(haftar) + 10)
+    for name in ("Russia", "Egypt", "Wagner Group", "Khalifa Haftar"):
+        assert (await reader.actor(name)) is not None
+        assert reader._profile_bytes <= _footprint(haftar) + 10 or len(reader._profiles) == 1
+    assert list(reader._profiles) == [(0, "Khalifa Haftar")]  # the last asked, alone within the bound
+    assert await reader.actor("Khalifa Haftar") == haftar

@@ -74,7 +74,7 @@ LEFT JOIN actors a ON a.id = q.speaker_id"""
 
 SEARCH_WINDOW = 2000  # matching sentences ranked for /search, the most recently stored
 RANDOM_QUOTE_DRAWS = 32  # ids drawn at once for a random statement before drawing among a server's own
-PROFILE_CACHE_SIZE = 256  # profiles kept between ingests (one per server and actor looked up)
+PROFILE_CACHE_BYTES = 4_000_000  # profiles kept between ingests, by their rough size (see _footprint)
 # What a profile reads of each list: what its embed can show; the Timeline and Statements buttons and
 # /timeline and /quote page through the rest from the store.
 PROFILE_EVENTS = 25
@@ -129,6 +129,17 @@ def _operator_actors_page(kind: str | None, kinds: Sequence[str]) -> str:
     return " UNION ALL ".join(parts) + " ORDER BY rank, mentions DESC, name LIMIT ?1 OFFSET ?2"
 
 
+def _footprint(profile: ActorProfile) -> int:
+    """Roughly the bytes a cached profile holds: its texts, and a fixed cost per object. The cache is
+    bounded by this, not by a count: a big actor's profile holds a hundred times a small one's."""
+    texts = [profile.name, *profile.aliases, *(role.role for role in profile.roles)]
+    texts += [event.summary + event.evidence for event in profile.events]
+    texts += [quote.text + quote.sentence for quote in profile.quotes]
+    texts += [document.title for document in profile.documents]
+    related = sum(len(group.actors) for group in profile.relations)
+    return sum(map(len, texts)) + 400 * (len(texts) + related)
+
+
 def _topic_hits(window: int) -> str:
     """The statements whose text, or whose sentence, matches the FTS query ``?1``: the ``window`` most
     recently stored matches of each (-1: all), as the CTE ``hits``."""
@@ -171,7 +182,8 @@ class Store:
         self._data_version = -1
         self.generation = 0  # goes up each time refresh sees a commit, so caches over the store know
         # Profiles only change when an ingest commits (which refresh notices), so each is built once.
-        self._profiles: OrderedDict[tuple[int, str], ActorProfile] = OrderedDict()
+        self._profiles: OrderedDict[tuple[int, str], tuple[ActorProfile, int]] = OrderedDict()
+        self._profile_bytes = 0
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
@@ -214,6 +226,7 @@ class Store:
         async with self._snapshot():
             await self._load_names()
         self._profiles.clear()
+        self._profile_bytes = 0
         self._data_version = version
         self.generation += 1
         return True
@@ -489,7 +502,7 @@ class Store:
         cache_key = (self.scope(guild), canonical)
         if cache_key in self._profiles:
             self._profiles.move_to_end(cache_key)
-            return self._profiles[cache_key]
+            return self._profiles[cache_key][0]
         seen = visible(guild)
         async with self._snapshot():
             found = await self._all("SELECT id, name, kind FROM actors WHERE name = ?", (canonical,))
@@ -545,9 +558,10 @@ class Store:
             quote_count=quote_count,
             document_count=totals[0],
         )
-        self._profiles[cache_key] = profile
-        while len(self._profiles) > PROFILE_CACHE_SIZE:
-            self._profiles.popitem(last=False)
+        self._profiles[cache_key] = (profile, _footprint(profile))
+        self._profile_bytes += self._profiles[cache_key][1]
+        while self._profile_bytes > PROFILE_CACHE_BYTES and len(self._profiles) > 1:
+            self._profile_bytes -= self._profiles.popitem(last=False)[1][1]
         return profile
 
     async def _roles(self, actor_id: int, guild: int | None) -> tuple[RoleFact, ...]:
