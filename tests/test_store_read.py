@@ -310,7 +310,7 @@ async def test_a_random_statement_is_one_the_server_sees_even_when_others_hold_m
     conn = connect(path)
     with transaction(conn):
         many = [f"On 2019-04-0{n % 9 + 1}, Moscow said “we count {n}”." for n in range(200)]
-        for library, key, paragraphs in ((111, "crowded", many), (222, "lone", ["Cairo said “just one”."])):
+        for library, key, paragraphs in ((111, "crowded", many), (222, "lone", ["Moscow said “just one”."])):
             document = make_document(key, paragraphs, title=key, published=PartialDate(2019, 4))
             origin = Origin(library=library, text="\n\n".join(paragraphs))
             write_extraction(conn, fake_extract(document), "v1", "2024-01-01T00:00:00+00:00", origin)
@@ -320,7 +320,8 @@ async def test_a_random_statement_is_one_the_server_sees_even_when_others_hold_m
         picks = {(await store.random_quote(random.Random(seed), guild=222)).text for seed in range(20)}
         assert picks == {"just one"}
         assert await store.random_quote(random.Random(1), guild=333) is None  # it sees no statement
-        assert await store.speakers(guild=222) == ["Egypt"]  # "Cairo" speaks for Egypt here
+        assert await store.speakers(guild=222) == ["Russia"]  # "Moscow" speaks for Russia here
+        assert [(await store.actor("Russia", guild=g)).total_quotes for g in (111, 222)] == [200, 1]
 
 
 async def test_random_quote_on_an_empty_store(tmp_path: Path) -> None:

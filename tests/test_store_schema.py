@@ -98,13 +98,18 @@ _V1_DOCUMENT_COLUMNS = (
     " path, ingested_at"
 )
 
+_V1_QUOTE_COLUMNS = "id, speaker_id, kind, text, date, precision, document_id, paragraph, sentence"
+
 
 def _data(conn: sqlite3.Connection) -> list[tuple]:
     """The version-1 columns of every table: later versions may add columns, never change these."""
     documents = list(conn.execute(f"SELECT {_V1_DOCUMENT_COLUMNS} FROM documents"))
-    return documents + [
-        row for table in ("sentences", "actors", "quotes") for row in conn.execute(f"SELECT * FROM {table}")
-    ]
+    quotes = list(conn.execute(f"SELECT {_V1_QUOTE_COLUMNS} FROM quotes"))
+    return (
+        documents
+        + quotes
+        + [row for table in ("sentences", "actors") for row in conn.execute(f"SELECT * FROM {table}")]
+    )
 
 
 def test_existing_articles_become_the_operators_library(tmp_path: Path) -> None:

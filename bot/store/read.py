@@ -531,8 +531,7 @@ class Store:
             quotes = await self._quotes(f" WHERE {seen} AND q.speaker_id = ?", (actor_id,), PROFILE_QUOTES)
             quote_count = (
                 await self._all(
-                    "SELECT count(*) FROM quotes q JOIN documents d ON d.id = q.document_id"
-                    f" WHERE q.speaker_id = ? AND {seen}",
+                    f"SELECT count(*) FROM quotes q WHERE q.speaker_id = ? AND {visible(guild, 'q')}",
                     (actor_id,),
                 )
             )[0][0]

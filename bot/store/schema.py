@@ -356,9 +356,10 @@ _V6_FEEDS: tuple[str, ...] = (
 )""",
 )
 
-# Version 7: totals kept as rows change, so an answer never counts what it does not show. Events carry
-# their document's library (a document never changes library), so a date range is counted from the date
-# index alone; an actor's row per library carries its kind, so /actors reads a page of one kind in order.
+# Version 7: totals kept as rows change, so an answer never counts what it does not show. Events and
+# statements carry their document's library (a document never changes library), so a date range or a
+# speaker's statements are counted from an index alone; an actor's row per library carries its kind, so
+# /actors reads a page of one kind in order.
 # Triggers keep the totals per library (documents, events, statements) and per library and kind (actors).
 _V7_TOTALS: tuple[str, ...] = (
     "ALTER TABLE events ADD COLUMN library INTEGER NOT NULL DEFAULT 0",
@@ -366,6 +367,10 @@ _V7_TOTALS: tuple[str, ...] = (
     WHERE document_id IN (SELECT id FROM documents WHERE library != 0)""",
     "DROP INDEX events_date",
     "CREATE INDEX events_date ON events (date_first, date_last, library)",
+    "ALTER TABLE quotes ADD COLUMN library INTEGER NOT NULL DEFAULT 0",
+    """UPDATE quotes SET library = (SELECT library FROM documents WHERE id = quotes.document_id)
+    WHERE document_id IN (SELECT id FROM documents WHERE library != 0)""",
+    "CREATE INDEX quotes_speaker_library ON quotes (speaker_id, library)",
     "ALTER TABLE actor_libraries ADD COLUMN kind TEXT NOT NULL DEFAULT 'other'",
     "UPDATE actor_libraries SET kind = (SELECT kind FROM actors WHERE id = actor_libraries.actor_id)",
     "CREATE INDEX actor_libraries_kind ON actor_libraries (library, kind, mentions)",

@@ -381,8 +381,9 @@ def _insert_event(conn: sqlite3.Connection, document_id: int, actors: _DocumentA
 def _insert_quote(conn: sqlite3.Connection, document_id: int, actors: _DocumentActors, quote: Quote) -> None:
     date: PartialDate | None = quote.date
     conn.execute(
-        """INSERT INTO quotes (speaker_id, kind, text, date, precision, document_id, paragraph, sentence)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO quotes (speaker_id, kind, text, date, precision, document_id, paragraph, sentence,
+                               library)
+           VALUES (?, ?, ?, ?, ?, ?6, ?, ?, (SELECT library FROM documents WHERE id = ?6))""",
         (
             actors.id_for(quote.speaker) if quote.speaker else None,
             quote.kind,
