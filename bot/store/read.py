@@ -805,8 +805,8 @@ class Store:
                 return None
             picks = [rng.randint(low, high) for _ in range(RANDOM_QUOTE_DRAWS)]
             rows = await self._all(
-                "SELECT q.id FROM quotes q CROSS JOIN documents d ON d.id = q.document_id"
-                f" WHERE q.id IN (SELECT value FROM json_each(?)) AND {visible(guild)}",
+                "SELECT q.id FROM quotes q"
+                f" WHERE q.id IN (SELECT value FROM json_each(?)) AND {visible(guild, 'q')}",
                 (json.dumps(picks),),
             )
             found = {row[0] for row in rows}
