@@ -98,14 +98,18 @@ WHERE {fresh}
   AND NOT EXISTS (SELECT 1 FROM actor_documents x JOIN documents old ON old.id = x.document_id
                   WHERE x.actor_id = a.id AND {seen_old} AND old.ingested_at <= ?)
 ORDER BY mentions DESC, a.name"""
+# The actors the given documents (``{documents}``: a query of their ids) name: where each is first
+# mentioned in them and in how many of them, grouped from those documents' rows (not per actor over all).
 _ACTORS_SQL = """
 SELECT a.id, a.name, a.kind, d.key, coalesce(d.title, d.key) AS title, m.paragraph, m.sentence,
-       (SELECT count(*) FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
-        WHERE ad.actor_id = a.id AND {seen}) AS documents
-FROM actors a
-JOIN mentions m ON m.id = (SELECT min(m.id) FROM mentions m JOIN documents d ON d.id = m.document_id
-                           WHERE m.actor_id = a.id AND {seen})
+       coalesce(c.documents, 0) AS documents
+FROM (SELECT actor_id, min(id) AS mention_id FROM mentions WHERE document_id IN ({documents})
+      GROUP BY actor_id) f
+JOIN actors a ON a.id = f.actor_id
+JOIN mentions m ON m.id = f.mention_id
 JOIN documents d ON d.id = m.document_id
+LEFT JOIN (SELECT actor_id, count(*) AS documents FROM actor_documents WHERE document_id IN ({documents})
+           GROUP BY actor_id) c ON c.actor_id = a.id
 ORDER BY a.name"""
 _ROLES_SQL = """
 SELECT ad.actor_id, ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_paragraph AS paragraph,
@@ -390,10 +394,11 @@ async def load_material(
     actors and statements to rotate through come from the :data:`RECENT_ARTICLES` newest: a briefing reads
     what it can show, not the whole store."""
     seen = visible(guild)
-    recent = (
-        f"d.id IN (SELECT d.id FROM documents d WHERE {seen}"
-        f" ORDER BY d.ingested_at DESC, d.key LIMIT {RECENT_ARTICLES})"
+    recent_ids = (
+        f"SELECT d.id FROM documents d WHERE {seen}"
+        f" ORDER BY d.ingested_at DESC, d.key LIMIT {RECENT_ARTICLES}"
     )
+    recent = f"d.id IN ({recent_ids})"
     async with store.transaction() as conn:
         latest_rows = await conn.execute_fetchall(
             "SELECT d.id, d.key, coalesce(d.title, d.key) AS title, d.author, d.ingested_at, d.source,"
@@ -404,8 +409,8 @@ async def load_material(
         times = await conn.execute_fetchall(
             f"SELECT d.ingested_at FROM documents d WHERE {seen} ORDER BY d.ingested_at"
         )
-        events = await _anniversary_events(conn, seen, day)
-        actors = await _actors(conn, recent)
+        events = await _anniversary_events(conn, guild, day)
+        actors = await _actors(conn, recent, recent_ids)
         quotes = await conn.execute_fetchall(_QUOTES_SQL.format(seen=recent))
         news = await _news(conn, guild, since, [row["id"] for row in latest_rows], news_items)
     return Material(
@@ -418,14 +423,18 @@ async def load_material(
     )
 
 
-async def _anniversary_events(conn: aiosqlite.Connection, seen: str, day: date | None) -> list[sqlite3.Row]:
+async def _anniversary_events(
+    conn: aiosqlite.Connection, guild: int | None, day: date | None
+) -> list[sqlite3.Row]:
     """Day-precise events; with ``day``, those on its month-day and the next :data:`DAYS_AHEAD` month-days
     that have any (29 February goes with the 28th)."""
+    seen = visible(guild)
     if day is None:
         return list(await conn.execute_fetchall(_EVENTS_SQL.format(seen=seen)))
+    # A day-precise event starts and ends on its day: the index of those by month-day is read alone.
+    day_precise = f"e.date_first = e.date_last AND {visible(guild, 'e')}"
     rows = await conn.execute_fetchall(
-        "SELECT DISTINCT substr(e.date_first, 6, 5) FROM events e JOIN documents d ON d.id = e.document_id"
-        f" WHERE e.precision = 'day' AND {seen}"
+        f"SELECT DISTINCT substr(e.date_first, 6, 5) FROM events e WHERE {day_precise}"
     )
     today = f"{day:%m-%d}"
     days = sorted({"02-28" if row[0] == "02-29" else row[0] for row in rows})
@@ -433,7 +442,7 @@ async def _anniversary_events(conn: aiosqlite.Connection, seen: str, day: date |
     wanted = {today, *ahead[:DAYS_AHEAD]}
     if "02-28" in wanted:
         wanted.add("02-29")
-    condition = f"{seen} AND substr(e.date_first, 6, 5) IN (SELECT value FROM json_each(?))"
+    condition = f"{day_precise} AND substr(e.date_first, 6, 5) IN (SELECT value FROM json_each(?))"
     return list(
         await conn.execute_fetchall(_EVENTS_SQL.format(seen=condition), (json.dumps(sorted(wanted)),))
     )
@@ -500,13 +509,14 @@ async def _opening(conn: aiosqlite.Connection, row: sqlite3.Row) -> ArticleOpeni
     )
 
 
-async def _actors(conn: aiosqlite.Connection, seen: str) -> tuple[ActorItem, ...]:
-    """Every actor the articles mention, with a role only where an article states (and so cites) it."""
+async def _actors(conn: aiosqlite.Connection, seen: str, documents: str) -> tuple[ActorItem, ...]:
+    """Every actor the articles (``seen``: a condition on ``d``; ``documents``: the same as a query of
+    ids) mention, with a role only where an article states (and so cites) it."""
     roles: dict[int, sqlite3.Row] = {}
     for row in await conn.execute_fetchall(_ROLES_SQL.format(seen=seen)):
         roles.setdefault(row["actor_id"], row)
     actors = []
-    for row in await conn.execute_fetchall(_ACTORS_SQL.format(seen=seen)):
+    for row in await conn.execute_fetchall(_ACTORS_SQL.format(documents=documents)):
         role = roles.get(row["id"])
         actors.append(
             ActorItem(

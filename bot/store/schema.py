@@ -367,6 +367,9 @@ _V7_TOTALS: tuple[str, ...] = (
     WHERE document_id IN (SELECT id FROM documents WHERE library != 0)""",
     "DROP INDEX events_date",
     "CREATE INDEX events_date ON events (date_first, date_last, library)",
+    # A briefing's "on this day": day-precise events (their first and last day are the same) by month-day.
+    """CREATE INDEX events_month_day ON events (substr(date_first, 6, 5), library)
+    WHERE date_first = date_last""",
     "ALTER TABLE quotes ADD COLUMN library INTEGER NOT NULL DEFAULT 0",
     """UPDATE quotes SET library = (SELECT library FROM documents WHERE id = quotes.document_id)
     WHERE document_id IN (SELECT id FROM documents WHERE library != 0)""",
