@@ -505,3 +505,21 @@ async def test_cached_profiles_are_bounded_by_their_size_not_their_number(
         assert reader._profile_bytes <= _footprint(haftar) + 10 or len(reader._profiles) == 1
     assert list(reader._profiles) == [(0, "Khalifa Haftar")]  # the last asked, alone within the bound
     assert await reader.actor("Khalifa Haftar") == haftar
+
+
+async def test_a_page_of_documents_merges_the_operators_and_the_servers_own_in_order(db: Path) -> None:
+    conn = connect(db)
+    with transaction(conn):
+        document = make_document("own", ["Egypt backs Haftar."], title="Own", published=PartialDate(2019, 6))
+        write_extraction(conn, fake_extract(document), "v1", "2023-01-01T00:00:00+00:00", Origin(library=111))
+        finish_run(conn, "v1", "2023-01-01T00:00:00+00:00", "2023-01-01T00:00:00+00:00")
+    conn.close()
+    async with await Store.open(db) as store:
+        assert [d.key for d in await store.documents(guild=111, limit=2)] == ["own", "libya-april"]
+        assert [d.key for d in await store.documents(guild=222, limit=2)] == ["libya-april", "moscow-talks"]
+        assert [d.key for d in await store.documents(guild=111, limit=2, containing="o")] == [
+            "own",
+            "moscow-talks",
+        ]
+        newest = await store.summary(guild=111, titles=2)  # by when they were stored: the server's is older
+        assert (newest.documents, newest.titles) == (3, ("Libya in April", "Talks in Moscow"))
