@@ -523,3 +523,22 @@ async def test_a_page_of_documents_merges_the_operators_and_the_servers_own_in_o
         ]
         newest = await store.summary(guild=111, titles=2)  # by when they were stored: the server's is older
         assert (newest.documents, newest.titles) == (3, ("Libya in April", "Talks in Moscow"))
+
+
+async def test_a_speakers_page_read_from_the_date_index_is_the_head_of_the_whole_list(tmp_path: Path) -> None:
+    path = tmp_path / "speaker.db"
+    conn = connect(path)
+    with transaction(conn):
+        for key in ("b-later-key", "a-early-key"):  # same dates in both: ties sort by article key
+            said = [f"On 2019-04-0{n % 4 + 1}, Moscow said “we count {key} {n}”." for n in range(12)]
+            said += [f"Moscow said “undated {key} {n}”." for n in range(3)]
+            document = make_document(key, said, title=key, published=PartialDate(2019, 4))
+            write_extraction(conn, fake_extract(document), "v1", "2024-01-01T00:00:00+00:00")
+        finish_run(conn, "v1", "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00")
+    conn.close()
+    async with await Store.open(path) as store:
+        whole = await store.quotes(speaker="Russia", limit=-1)
+        assert len(whole) == 30 and whole[-1].date is None
+        for limit in (1, 5, 6, 7, 24, 25, 26, 30, 40):
+            assert await store.quotes(speaker="Russia", limit=limit) == whole[:limit]
+        assert (await store.actor("Russia")).quotes == tuple(whole[:15])

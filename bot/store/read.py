@@ -528,7 +528,7 @@ class Store:
                     (actor_id,),
                 )
             )[0][0]
-            quotes = await self._quotes(f" WHERE {seen} AND q.speaker_id = ?", (actor_id,), PROFILE_QUOTES)
+            quotes = await self._speaker_quotes(actor_id, guild, PROFILE_QUOTES)
             quote_count = (
                 await self._all(
                     f"SELECT count(*) FROM quotes q WHERE q.speaker_id = ? AND {visible(guild, 'q')}",
@@ -791,7 +791,26 @@ class Store:
             return found
         clause = " WHERE " + " AND ".join(where)
         async with self._snapshot():
+            if speaker is not None:
+                found = await self._all("SELECT id FROM actors WHERE name = ?", params)
+                return await self._speaker_quotes(found[0][0], guild, limit) if found else []
             return await self._quotes(clause, params, limit)
+
+    async def _speaker_quotes(self, actor_id: int, guild: int | None, limit: int) -> list[QuoteFact]:
+        """A speaker's statements in date order, undated last. The page's dates come from the (speaker,
+        date) index, and only the statements up to its last date (those sharing it sort by article) are
+        read and sorted, not every statement of a much-quoted speaker."""
+        seen = f"q.speaker_id = ? AND {visible(guild, 'q')}"
+        dates = await self._all(
+            f"SELECT q.date FROM quotes q INDEXED BY quotes_speaker_date WHERE {seen} AND q.date IS NOT NULL"
+            " ORDER BY q.date LIMIT ?",
+            (actor_id, limit),
+        )
+        if limit >= 0 and len(dates) == limit:  # the page is dated through: up to its last date
+            return await self._quotes(
+                f" WHERE {seen} AND q.date IS NOT NULL AND q.date <= ?", (actor_id, dates[-1][0]), limit
+            )
+        return await self._quotes(f" WHERE {seen}", (actor_id,), limit)  # undated ones complete the page
 
     async def random_quote(self, rng: random.Random, *, guild: int | None = None) -> QuoteFact | None:
         """A quote this server sees, chosen with ``rng`` (so tests and replays can seed it); None if none.
