@@ -268,6 +268,17 @@ async def test_timeline_ranges_overlap_by_precision(
     assert page.total == len(expected)
 
 
+async def test_a_ranges_pages_run_on_from_the_events_that_began_before_it(reader: Store) -> None:
+    whole = _dates(await reader.timeline(start=PartialDate(2019, 4), limit=50))
+    assert whole[0] == "2019"  # a year-precise event that began before April and runs through it
+    for size in (1, 2, 3):
+        pages = [
+            await reader.timeline(start=PartialDate(2019, 4), limit=size, offset=n) for n in range(0, 6, size)
+        ]
+        assert [date for page in pages for date in _dates(page)] == whole
+        assert {page.total for page in pages} == {len(whole)}
+
+
 async def test_timeline_for_an_actor_and_pages(reader: Store) -> None:
     haftar = await reader.timeline(actor="Haftar")
     assert _dates(haftar) == ["2018-11-07", "2019-04-04"]

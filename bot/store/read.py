@@ -667,21 +667,16 @@ class Store:
         last = min((d.last_day().isoformat() for d in (end, on) if d), default=None)
         span = " AND (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
         if actor is None:
-            # Bounds the date index can use: no event spans more than a year (its precision at most).
-            where, params = f" WHERE {visible(guild, 'e')}", []
-            if first is not None:
-                earliest = (dt.date.fromisoformat(first) - dt.timedelta(days=366)).isoformat()
-                where += " AND e.date_last >= ? AND e.date_first >= ?"
-                params += [first, earliest]
-            if last is not None:
-                where += " AND e.date_first <= ?"
-                params.append(last)
-            counted = (  # the kept totals, or the date index alone (events carry their library)
-                f"SELECT coalesce(sum(t.events), 0) FROM library_totals t WHERE {visible(guild, 't')}"
-                if not params
-                else "SELECT count(*) FROM events e" + where
-            )
             async with self._snapshot():
+                if first is not None:
+                    return await self._events_from(first, last, limit, offset, guild)
+                where, params = f" WHERE {visible(guild, 'e')}", []
+                if last is not None:
+                    where += " AND e.date_first <= ?"
+                    params.append(last)
+                kept = f"SELECT coalesce(sum(t.events), 0) FROM library_totals t WHERE {visible(guild, 't')}"
+                # the kept totals, or the date index alone (events carry their library)
+                counted = "SELECT count(*) FROM events e" + where if params else kept
                 total = (await self._all(counted, params))[0][0]
                 events = await self._events(where, params, limit, offset)
             return TimelinePage(tuple(events), total, offset, limit)
@@ -707,6 +702,32 @@ class Store:
                 params,
             )
             events = await self._event_facts(rows)
+        return TimelinePage(tuple(events), total, offset, limit)
+
+    async def _events_from(
+        self, first: str, last: str | None, limit: int, offset: int, guild: int | None
+    ) -> TimelinePage:
+        """The events overlapping ``first``..``last`` (ISO days): those that began earlier and run into the
+        span (month- or year-precise, so at most a year earlier: read from their own small index), then
+        those that begin within it (the date index). The first all sort before the second, so a page is
+        read from one, the other or both, never by walking the year before the span."""
+        seen = visible(guild, "e")
+        earliest = (dt.date.fromisoformat(first) - dt.timedelta(days=366)).isoformat()
+        before = (
+            f" WHERE {seen} AND e.date_first != e.date_last AND e.date_first >= ? AND e.date_first < ?"
+            " AND e.date_last >= ? AND (? IS NULL OR e.date_first <= ?)"
+        )
+        before_params = [earliest, first, first, last, last]
+        within = f" WHERE {seen} AND e.date_first >= ? AND (? IS NULL OR e.date_first <= ?)"
+        within_params = [first, last, last]
+        running = (await self._all("SELECT count(*) FROM events e" + before, before_params))[0][0]
+        total = running + (await self._all("SELECT count(*) FROM events e" + within, within_params))[0][0]
+        events = []
+        if offset < running:
+            events = await self._events(before, before_params, limit, offset)
+        if len(events) < limit:
+            more = limit - len(events)
+            events += await self._events(within, within_params, more, max(0, offset - running))
         return TimelinePage(tuple(events), total, offset, limit)
 
     async def event_years(self, month: int, day: int | None = None, *, guild: int | None = None) -> list[int]:

@@ -367,6 +367,9 @@ _V7_TOTALS: tuple[str, ...] = (
     WHERE document_id IN (SELECT id FROM documents WHERE library != 0)""",
     "DROP INDEX events_date",
     "CREATE INDEX events_date ON events (date_first, date_last, library)",
+    # Events spanning a month or a year, apart: a date range counts the ones that began before it here.
+    """CREATE INDEX events_spanning ON events (date_first, date_last, library)
+    WHERE date_first != date_last""",
     # A briefing's "on this day": day-precise events (their first and last day are the same) by month-day.
     """CREATE INDEX events_month_day ON events (substr(date_first, 6, 5), library)
     WHERE date_first = date_last""",
