@@ -713,13 +713,15 @@ class Store:
         read from one, the other or both, never by walking the year before the span."""
         seen = visible(guild, "e")
         earliest = (dt.date.fromisoformat(first) - dt.timedelta(days=366)).isoformat()
+        # Written out only when given: "? IS NULL OR" would keep the date index from using the bound.
+        until, until_params = (" AND e.date_first <= ?", [last]) if last else ("", [])
         before = (
             f" WHERE {seen} AND e.date_first != e.date_last AND e.date_first >= ? AND e.date_first < ?"
-            " AND e.date_last >= ? AND (? IS NULL OR e.date_first <= ?)"
+            f" AND e.date_last >= ?{until}"
         )
-        before_params = [earliest, first, first, last, last]
-        within = f" WHERE {seen} AND e.date_first >= ? AND (? IS NULL OR e.date_first <= ?)"
-        within_params = [first, last, last]
+        before_params = [earliest, first, first, *until_params]
+        within = f" WHERE {seen} AND e.date_first >= ?{until}"
+        within_params = [first, *until_params]
         running = (await self._all("SELECT count(*) FROM events e" + before, before_params))[0][0]
         total = running + (await self._all("SELECT count(*) FROM events e" + within, within_params))[0][0]
         events = []
