@@ -140,6 +140,36 @@ def _footprint(profile: ActorProfile) -> int:
     return sum(map(len, texts)) + 400 * (len(texts) + related)
 
 
+def _server_actors_page(kind: str | None, kinds: Sequence[str], guild: int) -> str:
+    """SQL: a page (``?1`` rows from ``?2``) of the actors a server with articles of its own sees, as
+    :func:`_operator_actors_page` orders them, their mentions summed over both libraries. Only actors that
+    can reach the page are summed: all the server's own, and of each kind the operator's with at least
+    as many mentions as its ``?3``-th (``?3`` = offset + limit). Any other has fewer mentions in all than
+    ``?3`` actors of its kind, so it sorts after the page."""
+    known = list(get_args(ActorKind))
+    if kind is not None and kind not in known:
+        raise ValueError(f"no such kind: {kind!r}")
+    leaders = [
+        f"""SELECT actor_id FROM actor_libraries WHERE library = 0 AND kind = '{name}'
+            AND mentions >= coalesce((SELECT mentions FROM actor_libraries
+                                      WHERE library = 0 AND kind = '{name}'
+                                      ORDER BY mentions DESC LIMIT 1 OFFSET ?3 - 1), 0)"""
+        for name in ([kind] if kind else known)
+    ]
+    own = f"SELECT actor_id FROM actor_libraries WHERE library = {guild}"
+    if kind:
+        own += f" AND kind = '{kind}'"
+    return f"""WITH reach(actor_id) AS ({" UNION ".join([own, *leaders])})
+        SELECT a.name, a.kind, sum(l.mentions) AS mentions, sum(l.documents) AS documents,
+               (SELECT x.role FROM actor_libraries x WHERE x.actor_id = a.id AND x.role IS NOT NULL
+                AND x.library IN (0, {guild}) ORDER BY x.role_published DESC LIMIT 1) AS role
+        FROM reach JOIN actor_libraries l ON l.actor_id = reach.actor_id AND l.library IN (0, {guild})
+        JOIN actors a ON a.id = reach.actor_id
+        GROUP BY a.id
+        ORDER BY instr(?4, ',' || a.kind || ','), mentions DESC, a.name
+        LIMIT ?1 OFFSET ?2"""
+
+
 def _topic_hits(window: int) -> str:
     """The statements whose text, or whose sentence, matches the FTS query ``?1``: the ``window`` most
     recently stored matches of each (-1: all), as the CTE ``hits``."""
@@ -443,19 +473,10 @@ class Store:
         if not self.scope(guild):  # the operator's library alone: a page of each kind from its index
             sql = _operator_actors_page(kind, kinds)
             params: tuple[Any, ...] = (int(limit) if limit >= 0 else 2**62, int(offset))
-        else:  # the operator's and the server's counts summed, over every actor either names
-            sql = f"""SELECT a.name, a.kind, page.mentions, page.documents,
-                          (SELECT x.role FROM actor_libraries x WHERE x.actor_id = a.id AND x.role IS NOT NULL
-                           AND {visible(guild, "x")} ORDER BY x.role_published DESC LIMIT 1) AS role
-                   FROM (SELECT l.actor_id, sum(l.mentions) AS mentions, sum(l.documents) AS documents
-                         FROM actor_libraries l JOIN actors a ON a.id = l.actor_id
-                         WHERE (?1 IS NULL OR a.kind = ?1) AND {visible(guild, "l")}
-                         GROUP BY l.actor_id
-                         ORDER BY instr(?2, ',' || a.kind || ','), mentions DESC, a.name
-                         LIMIT {int(limit)} OFFSET {int(offset)}) page
-                   JOIN actors a ON a.id = page.actor_id
-                   ORDER BY instr(?2, ',' || a.kind || ','), page.mentions DESC, a.name"""
-            params = (kind, ",".join(["", *kinds, ""]))
+        else:  # the operator's and the server's counts summed, over the only actors that can reach the page
+            sql = _server_actors_page(kind, kinds, int(guild or 0))
+            reach = int(limit) + int(offset) if limit >= 0 else 2**62
+            params = (int(limit), int(offset), reach, ",".join(["", *kinds, ""]))
         async with self._snapshot():
             rows = await self._all(sql, params)
         return [ActorSummary(r["name"], r["kind"], r["role"], r["mentions"], r["documents"]) for r in rows]
