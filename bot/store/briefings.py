@@ -79,6 +79,11 @@ ORDER BY q.speaker_id IS NULL, q.kind != 'direct', d.ingested_at, d.key, q.parag
 # Actors in the new documents that no earlier document the server sees names; the role a new document
 # gives (cited), else the first mention; most mentioned first.
 _NEW_ACTORS_SQL = """
+WITH new(actor_id) AS (  -- first: which actors of the new documents are new (few), then their details
+    SELECT DISTINCT ad.actor_id FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+    WHERE {fresh}
+      AND NOT EXISTS (SELECT 1 FROM actor_documents x JOIN documents old ON old.id = x.document_id
+                      WHERE x.actor_id = ad.actor_id AND {seen_old} AND old.ingested_at <= ?))
 SELECT a.name, a.kind, d.key, coalesce(d.title, d.key) AS title,
        coalesce(ad.role_paragraph, m.paragraph) AS paragraph,
        iif(ad.role_paragraph IS NULL, m.sentence, ad.role_sentence) AS sentence,
@@ -87,7 +92,8 @@ SELECT a.name, a.kind, d.key, coalesce(d.title, d.key) AS title,
         WHERE x.actor_id = a.id AND {fresh}) AS documents,
        (SELECT count(*) FROM mentions x JOIN documents d ON d.id = x.document_id
         WHERE x.actor_id = a.id AND {fresh}) AS mentions
-FROM actors a
+FROM new
+JOIN actors a ON a.id = new.actor_id
 JOIN actor_documents ad ON ad.actor_id = a.id
 JOIN documents d ON d.id = ad.document_id
 JOIN mentions m ON m.id = (SELECT min(id) FROM mentions WHERE actor_id = a.id AND document_id = d.id)
@@ -95,8 +101,6 @@ WHERE {fresh}
   AND ad.document_id = (SELECT x.document_id FROM actor_documents x JOIN documents d ON d.id = x.document_id
                         WHERE x.actor_id = a.id AND {fresh}
                         ORDER BY x.role_paragraph IS NULL, d.ingested_at, d.key LIMIT 1)
-  AND NOT EXISTS (SELECT 1 FROM actor_documents x JOIN documents old ON old.id = x.document_id
-                  WHERE x.actor_id = a.id AND {seen_old} AND old.ingested_at <= ?)
 ORDER BY mentions DESC, a.name"""
 # The actors the given documents (``{documents}``: a query of their ids) name: where each is first
 # mentioned in them and in how many of them, grouped from those documents' rows (not per actor over all).
@@ -466,7 +470,7 @@ async def _news(
     actors: list[sqlite3.Row] = []
     if since is not None:
         sql = _NEW_ACTORS_SQL.format(fresh=fresh, seen_old=visible(guild, "old"))
-        actors = list(await conn.execute_fetchall(sql, [since] * 5))
+        actors = list(await conn.execute_fetchall(sql, [since] * sql.count("?")))  # each ? is `since`
     return News(
         actors=tuple(_new_actor(row) for row in actors[:limit]),
         actor_count=len(actors),
