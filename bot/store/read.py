@@ -72,7 +72,7 @@ _QUOTE_PAGE_SQL = """SELECT q.id FROM quotes q JOIN documents d ON d.id = q.docu
 LEFT JOIN actors a ON a.id = q.speaker_id"""
 
 
-SEARCH_WINDOW = 1000  # matching sentences ranked for /search (and read for /quote topic:), the most recent
+SEARCH_WINDOW = 500  # matching sentences ranked for /search (and read for /quote topic:), the most recent
 RANDOM_QUOTE_DRAWS = 32  # ids drawn at once for a random statement before drawing among a server's own
 PROFILE_CACHE_BYTES = 4_000_000  # profiles kept between ingests, by their rough size (see _footprint)
 # What a profile reads of each list: what its embed can show; the Timeline and Statements buttons and
