@@ -256,16 +256,19 @@ class ActorResolver:
         query = _fold(text[: MAX_QUERY * 4])[:MAX_QUERY]
         if not query:
             return [self._candidate(n, self._actors[n].forms[0][1], "name", 0.0) for n in self._top[:limit]]
-        best: dict[int, Candidate] = {}
-        for candidate_number, form, how, score in self._matches(query, text):
-            current = best.get(candidate_number)
-            if current is None or score > current.score:
-                best[candidate_number] = self._candidate(candidate_number, form, how, score)
-        ordered = sorted(
-            best.items(),
-            key=lambda item: (-item[1].score, -self._actors[item[0]].record.weight, item[1].name),
-        )
-        return [candidate for _, candidate in ordered[:limit]]
+        best: dict[int, tuple[float, str, str]] = {}  # actor → its best (score, form, how)
+        for number, form, how, score in self._matches(query, text):
+            current = best.get(number)
+            if current is None or score > current[0]:
+                best[number] = (score, form, how)
+
+        def order(item: tuple[int, tuple[float, str, str]]) -> tuple[float, int, str]:
+            record = self._actors[item[0]].record
+            return (-item[1][0], -record.weight, record.name)
+
+        # Only the shown candidates are made: a short text matches hundreds of actors at 10,000.
+        top = heapq.nsmallest(limit, best.items(), key=order)
+        return [self._candidate(number, form, how, score) for number, (score, form, how) in top]
 
     def resolve(self, text: str, limit: int = 25) -> Resolution:
         """The actor ``text`` means, the strong candidates to pick from, or only the closest names."""
