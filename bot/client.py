@@ -174,8 +174,8 @@ class BriefingBot(commands.AutoShardedBot):
             await self._web.close()
             self._web = None
         if self._store is not None:
-            await self._store.close()
-            self._store = None
+            store, self._store = self._store, None  # a second close() while this one runs has nothing to do
+            await store.close()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: messages only reach the lookup cog's listener (a mention is no command)."""

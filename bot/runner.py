@@ -73,8 +73,9 @@ async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
     apply_api_base(settings.api_base)
     bot = BriefingBot(settings)
     loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Future[None]] = []  # waited for below: the run ends when the bot has closed
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        loop.add_signal_handler(signum, lambda: stopping.append(asyncio.ensure_future(bot.close())))
     try:
         async with bot:
             if sync_only:
@@ -92,4 +93,8 @@ async def _run_bot(settings: Settings, *, sync_only: bool) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        # The gateway closes first, which ends start(); the store and workers close after it, in the task
+        # the signal started, which asyncio.run would otherwise cancel half-way.
+        await asyncio.gather(*stopping, return_exceptions=True)
     return 0
