@@ -553,3 +553,23 @@ async def test_a_speakers_page_read_from_the_date_index_is_the_head_of_the_whole
         for limit in (1, 5, 6, 7, 24, 25, 26, 30, 40):
             assert await store.quotes(speaker="Russia", limit=limit) == whole[:limit]
         assert (await store.actor("Russia")).quotes == tuple(whole[:15])
+
+
+async def test_a_long_background_read_does_not_hold_up_the_commands_reads(reader: Store) -> None:
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def long_read() -> None:
+        async with reader.transaction(background=True) as conn:
+            await conn.execute_fetchall("SELECT count(*) FROM sentences")
+            inside.set()
+            await release.wait()  # a briefing's material still being read
+
+    reading = asyncio.create_task(long_read())
+    await inside.wait()
+    summary = await asyncio.wait_for(reader.summary(), timeout=5)  # not queued behind it
+    release.set()
+    await reading
+    assert summary.documents == 2
+    with pytest.raises(ValueError):
+        async with reader.transaction(write=True, background=True):
+            pass

@@ -403,7 +403,7 @@ async def load_material(
         f" ORDER BY d.ingested_at DESC, d.key LIMIT {RECENT_ARTICLES}"
     )
     recent = f"d.id IN ({recent_ids})"
-    async with store.transaction() as conn:
+    async with store.transaction(background=True) as conn:
         latest_rows = await conn.execute_fetchall(
             "SELECT d.id, d.key, coalesce(d.title, d.key) AS title, d.author, d.ingested_at, d.source,"
             f" d.published, d.url FROM documents d WHERE {seen} ORDER BY d.ingested_at DESC, d.key LIMIT ?",

@@ -170,6 +170,21 @@ def _server_actors_page(kind: str | None, kinds: Sequence[str], guild: int) -> s
         LIMIT ?1 OFFSET ?2"""
 
 
+async def _connect(path: Path) -> aiosqlite.Connection:
+    try:
+        conn = await aiosqlite.connect(
+            path.resolve().as_uri() + "?mode=rw",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot open the store ({error})") from None
+    conn.row_factory = sqlite3.Row
+    await conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
 def _topic_hits(window: int) -> str:
     """The statements whose text, or whose sentence, matches the FTS query ``?1``: the ``window`` most
     recently stored matches of each (-1: all), as the CTE ``hits``."""
@@ -202,10 +217,14 @@ def _relation_label(kind: RelationType, direction: Direction) -> str:
 class Store:
     """Async reader over one store file (writes only the ``meta`` table)."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path, background: aiosqlite.Connection) -> None:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        # Long reads done after an answer was deferred (a briefing's material) have a connection of their
+        # own, so the commands' short queries never wait behind them on the one connection's thread.
+        self._background = background
+        self._background_lock = asyncio.Lock()
         # Per library: folded canonical name → canonical name, and folded alias → canonical name.
         self._names: dict[int, dict[str, str]] = {}
         self._aliases: dict[int, dict[str, str]] = {}
@@ -220,23 +239,18 @@ class Store:
         """Open an existing store (upgrading an older schema); :class:`StoreError` if missing or unusable."""
         path = Path(path)
         await asyncio.to_thread(lambda: connect(path, create=False).close())
+        conn = await _connect(path)
         try:
-            conn = await aiosqlite.connect(
-                path.resolve().as_uri() + "?mode=rw",
-                uri=True,
-                isolation_level=None,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-            )
-        except sqlite3.Error as error:
-            raise StoreError(f"{path}: cannot open the store ({error})") from None
-        conn.row_factory = sqlite3.Row
-        await conn.execute("PRAGMA foreign_keys = ON")
-        store = cls(conn, path)
+            store = cls(conn, path, await _connect(path))
+        except BaseException:
+            await conn.close()
+            raise
         await store.refresh()
         return store
 
     async def close(self) -> None:
         await self._conn.close()
+        await self._background.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -303,21 +317,27 @@ class Store:
             yield
 
     @asynccontextmanager
-    async def transaction(self, *, write: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(
+        self, *, write: bool = False, background: bool = False
+    ) -> AsyncIterator[aiosqlite.Connection]:
         """The connection alone for one transaction (``BEGIN IMMEDIATE`` to write), rolled back on error:
         for the bot's own tables, whose queries live in their modules (e.g. :mod:`bot.store.briefings`).
+        ``background``: a read of its own connection, for long reads no command should wait behind.
 
         ``BEGIN`` is inside the ``try``: a task cancelled while waiting for it (a briefing tick stopped at
         shutdown) still rolls back, since aiosqlite runs the queued ``BEGIN`` whether or not anyone waits."""
-        async with self._lock:
+        if background and write:
+            raise ValueError("the background connection only reads")
+        conn, lock = (self._background, self._background_lock) if background else (self._conn, self._lock)
+        async with lock:
             try:
-                await self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                yield self._conn
+                await conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                yield conn
             except BaseException:
                 with suppress(sqlite3.OperationalError):  # the BEGIN itself may have failed
-                    await self._conn.execute("ROLLBACK")
+                    await conn.execute("ROLLBACK")
                 raise
-            await self._conn.execute("COMMIT")
+            await conn.execute("COMMIT")
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         return list(await self._conn.execute_fetchall(sql, tuple(params)))
