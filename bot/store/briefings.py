@@ -402,7 +402,6 @@ async def load_material(
         f"SELECT d.id FROM documents d WHERE {seen}"
         f" ORDER BY d.ingested_at DESC, d.key LIMIT {RECENT_ARTICLES}"
     )
-    recent = f"d.id IN ({recent_ids})"
     async with store.transaction(background=True) as conn:
         latest_rows = await conn.execute_fetchall(
             "SELECT d.id, d.key, coalesce(d.title, d.key) AS title, d.author, d.ingested_at, d.source,"
@@ -414,8 +413,8 @@ async def load_material(
             f"SELECT d.ingested_at FROM documents d WHERE {seen} ORDER BY d.ingested_at"
         )
         events = await _anniversary_events(conn, guild, day)
-        actors = await _actors(conn, recent, recent_ids)
-        quotes = await conn.execute_fetchall(_QUOTES_SQL.format(seen=recent))
+        actors = await _actors(conn, recent_ids)
+        quotes = await conn.execute_fetchall(_QUOTES_SQL.format(seen=f"d.id IN ({recent_ids})"))
         news = await _news(conn, guild, since, [row["id"] for row in latest_rows], news_items)
     return Material(
         latest=tuple(latest),
@@ -513,11 +512,11 @@ async def _opening(conn: aiosqlite.Connection, row: sqlite3.Row) -> ArticleOpeni
     )
 
 
-async def _actors(conn: aiosqlite.Connection, seen: str, documents: str) -> tuple[ActorItem, ...]:
-    """Every actor the articles (``seen``: a condition on ``d``; ``documents``: the same as a query of
-    ids) mention, with a role only where an article states (and so cites) it."""
+async def _actors(conn: aiosqlite.Connection, documents: str) -> tuple[ActorItem, ...]:
+    """Every actor the articles (``documents``: a query of their ids) mention, with a role only where an
+    article states (and so cites) it."""
     roles: dict[int, sqlite3.Row] = {}
-    for row in await conn.execute_fetchall(_ROLES_SQL.format(seen=seen)):
+    for row in await conn.execute_fetchall(_ROLES_SQL.format(seen=f"d.id IN ({documents})")):
         roles.setdefault(row["actor_id"], row)
     actors = []
     for row in await conn.execute_fetchall(_ACTORS_SQL.format(documents=documents)):

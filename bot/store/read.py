@@ -108,13 +108,19 @@ def _documents_page(
     return " UNION ALL ".join(parts) + f" ORDER BY {', '.join(order)} LIMIT ?1"
 
 
+def _known_kinds(kind: str | None) -> list[str]:
+    """Every actor kind, after checking ``kind`` is one of them: kinds are written into the SQL."""
+    known = list(get_args(ActorKind))
+    if kind is not None and kind not in known:
+        raise ValueError(f"no such kind: {kind!r}")
+    return known
+
+
 def _operator_actors_page(kind: str | None, kinds: Sequence[str]) -> str:
     """SQL: a page (``?1`` rows from ``?2``) of the operator's actors, of ``kind`` or of every kind (those
     in ``kinds`` in that order, after any other), most mentioned first: each kind read in the order of its
     index, only as far as the page reaches."""
-    known = list(get_args(ActorKind))
-    if kind is not None and kind not in known:
-        raise ValueError(f"no such kind: {kind!r}")
+    known = _known_kinds(kind)
     listed = [k for k in kinds if k in known]
     ordered: list[str | None] = [kind] if kind else [*(k for k in known if k not in listed), *listed]
     if not kind and not kinds:  # one list, most mentioned first whatever the kind
@@ -146,9 +152,7 @@ def _server_actors_page(kind: str | None, kinds: Sequence[str], guild: int) -> s
     can reach the page are summed: all the server's own, and of each kind the operator's with at least
     as many mentions as its ``?3``-th (``?3`` = offset + limit). Any other has fewer mentions in all than
     ``?3`` actors of its kind, so it sorts after the page."""
-    known = list(get_args(ActorKind))
-    if kind is not None and kind not in known:
-        raise ValueError(f"no such kind: {kind!r}")
+    known = _known_kinds(kind)
     leaders = [
         f"""SELECT actor_id FROM actor_libraries WHERE library = 0 AND kind = '{name}'
             AND mentions >= coalesce((SELECT mentions FROM actor_libraries
@@ -833,19 +837,17 @@ class Store:
         term (word forms count) in the whole quote or in its sentence. A topic is looked for among the
         :data:`SEARCH_WINDOW` most recently stored matches (in the whole store when they give too few), so
         a common word costs what the answer shows."""
-        where: list[str] = [visible(guild)]
+        clause = f" WHERE {visible(guild)}"
         params: list[Any] = []
         if speaker is not None:
             canonical = self._canonical(speaker, guild)
             if canonical is None:
                 return []
-            where.append("a.name = ?")
-            params.append(canonical)
+            clause, params = clause + " AND a.name = ?", [canonical]
         if topic:
             query = fts_match(parse_terms(topic) if isinstance(topic, str) else list(topic))
             if query is None:
                 return []
-            clause = " WHERE " + " AND ".join(where)
             async with self._snapshot():
                 found = await self._quotes(
                     clause, params, limit, hits=_topic_hits(SEARCH_WINDOW), query=query
@@ -853,12 +855,11 @@ class Store:
                 if len(found) < limit:
                     found = await self._quotes(clause, params, limit, hits=_topic_hits(-1), query=query)
             return found
-        clause = " WHERE " + " AND ".join(where)
         async with self._snapshot():
-            if speaker is not None:
-                found = await self._all("SELECT id FROM actors WHERE name = ?", params)
-                return await self._speaker_quotes(found[0][0], guild, limit) if found else []
-            return await self._quotes(clause, params, limit)
+            if speaker is None:
+                return await self._quotes(clause, params, limit)
+            found = await self._all("SELECT id FROM actors WHERE name = ?", params)
+            return await self._speaker_quotes(found[0][0], guild, limit) if found else []
 
     async def _speaker_quotes(self, actor_id: int, guild: int | None, limit: int) -> list[QuoteFact]:
         """A speaker's statements in date order, undated last. The page's dates come from the (speaker,
@@ -926,8 +927,8 @@ class Store:
         """Who spoke in the statements this server sees that were stored last (names, most recent first)."""
         async with self._snapshot():
             rows = await self._all(
-                "SELECT a.name FROM quotes q JOIN documents d ON d.id = q.document_id"
-                f" JOIN actors a ON a.id = q.speaker_id WHERE {visible(guild)} ORDER BY q.id DESC LIMIT ?",
+                "SELECT a.name FROM quotes q JOIN actors a ON a.id = q.speaker_id"
+                f" WHERE {visible(guild, 'q')} ORDER BY q.id DESC LIMIT ?",
                 (limit * 20,),
             )
         return list(dict.fromkeys(row[0] for row in rows))[:limit]
