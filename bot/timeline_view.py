@@ -3,6 +3,8 @@ button answer with one page of events, however many the store holds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 
 from bot.extract.model import PartialDate
@@ -23,10 +25,12 @@ async def timeline_pager(
     guild: int | None,
     timeout: float,
     image: str | None = None,
+    read_first: TimelinePage | None = None,
 ) -> tuple[LazyPager, TimelinePage]:
     """The pager over the events of ``actor`` (canonical name) within ``dates`` (from, to, on), and the
     first page as read (its ``total`` says how many there are; no events: an empty page). ``image``: an
-    attachment URL every page shows (the chart)."""
+    attachment URL every page shows (the chart). ``read_first``: the first events, already read from
+    offset 0 (for the chart), so they are not read again."""
 
     async def read(number: int) -> TimelinePage:
         offset = number * EVENTS_PER_PAGE
@@ -37,6 +41,9 @@ async def timeline_pager(
         embed = timeline_page(found.events, title, number, first.total, header)
         return embed.set_image(url=image) if image else embed
 
-    first = await read(0)
+    if read_first is not None:
+        first = replace(read_first, events=read_first.events[:EVENTS_PER_PAGE], limit=EVENTS_PER_PAGE)
+    else:
+        first = await read(0)
     pages = -(-first.total // EVENTS_PER_PAGE)
     return LazyPager(await page(0, first), pages, page, owner, timeout=timeout), first

@@ -17,6 +17,7 @@ from bot.pager import DEFAULT_TIMEOUT
 from bot.render import date_span, literal
 from bot.resolve import Resolution
 from bot.store import Store
+from bot.store.models import TimelinePage
 from bot.text import format_date
 from bot.timeline_view import timeline_pager
 from bot.userdates import DateAsked, nearest_year, read_user_date
@@ -120,14 +121,15 @@ class Timeline(commands.Cog):
         note = " ".join(filter(None, notes)) or None
         span = date_span(first, last, day)
         title = f"Timeline: {canonical}" if canonical else "Timeline"
-        drawn, drawing_failed = None, False
+        drawn, read_first = None, None
         if chart:
             await interaction.response.defer(thinking=True)  # drawing can take longer than Discord's 3 s
-            drawn, drawing_failed = await self._chart(
-                interaction.guild_id, canonical, (first, last, day), f"{title} {span}"
+            read_first = await store.timeline(
+                canonical, first, last, day, limit=MAX_ROWS, guild=interaction.guild_id
             )
-        if drawing_failed:
-            note = " ".join(filter(None, [note, "The chart could not be drawn this time; try again."]))
+            drawn = await self._chart(read_first, f"{title} {span}") if read_first.events else None
+            if read_first.events and drawn is None:
+                note = " ".join(filter(None, [note, "The chart could not be drawn this time; try again."]))
         pager, found = await timeline_pager(
             store,
             interaction.user,
@@ -138,29 +140,21 @@ class Timeline(commands.Cog):
             guild=interaction.guild_id,
             timeout=self.pager_timeout,
             image=f"attachment://{FILENAME}" if drawn else None,
+            read_first=read_first,
         )
         if not found.events:
             await send_ephemeral(interaction, " ".join(filter(None, [note, empty_message(canonical, span)])))
             return
         await pager.start(interaction, file=drawn, content=note)
 
-    async def _chart(
-        self,
-        guild: int | None,
-        actor: str | None,
-        dates: tuple[PartialDate | None, PartialDate | None, PartialDate | None],
-        title: str,
-    ) -> tuple[discord.File | None, bool]:
-        """The picture of the first events asked for, drawn in the chart process (None when there are no
-        such events: the answer says so), and whether drawing failed (the drawing process died)."""
-        found = await self.bot.store.timeline(actor, *dates, limit=MAX_ROWS, guild=guild)
-        if not found.events:
-            return None, False
+    async def _chart(self, found: TimelinePage, title: str) -> discord.File | None:
+        """The picture of the first events found, drawn in the chart process; None when the drawing process
+        died."""
         try:
             png = await render_timeline(self.charts, found.events, title.strip(), found.total)
         except WorkerStopped:
-            return None, True
-        return discord.File(io.BytesIO(png), filename=FILENAME), False
+            return None
+        return discord.File(io.BytesIO(png), filename=FILENAME)
 
 
 async def setup(bot: BriefingBot) -> None:
