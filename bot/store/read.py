@@ -68,6 +68,13 @@ JOIN documents d ON d.id = q.document_id
 JOIN sentences s ON s.document_id = q.document_id AND s.paragraph = q.paragraph AND s.position = q.sentence
 LEFT JOIN actors a ON a.id = q.speaker_id"""
 _QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence, q.id"
+# Events by their first day, kept per library: a date range's count reads a row per day, not per event.
+_EVENT_DAYS_SQL = "SELECT coalesce(sum(t.events), 0) FROM event_days t WHERE {seen}"
+# A profile's totals over the libraries a server sees, from the writer's row per actor and library.
+_ACTOR_TOTALS_SQL = """SELECT coalesce(sum(l.documents), 0) AS documents,
+       coalesce(sum(l.mentions), 0) AS mentions, coalesce(sum(l.events), 0) AS events,
+       coalesce(sum(l.quotes), 0) AS quotes
+FROM actor_libraries l WHERE l.actor_id = ? AND {seen}"""
 _QUOTE_PAGE_SQL = """SELECT q.id FROM quotes q JOIN documents d ON d.id = q.document_id
 LEFT JOIN actors a ON a.id = q.speaker_id"""
 
@@ -567,27 +574,9 @@ class Store:
             ]
             relations = await self._relations(actor_id, guild)
             events = await self._actor_events(actor_id, guild, PROFILE_EVENTS)
-            event_count = (
-                await self._all(
-                    f"SELECT count(*) FROM actor_events ae WHERE ae.actor_id = ? AND {visible(guild, 'ae')}",
-                    (actor_id,),
-                )
-            )[0][0]
             quotes = await self._speaker_quotes(actor_id, guild, PROFILE_QUOTES)
-            quote_count = (
-                await self._all(
-                    f"SELECT count(*) FROM quotes q WHERE q.speaker_id = ? AND {visible(guild, 'q')}",
-                    (actor_id,),
-                )
-            )[0][0]
             documents = await self._actor_documents(actor_id, guild)
-            totals = (
-                await self._all(
-                    "SELECT coalesce(sum(l.documents), 0), coalesce(sum(l.mentions), 0)"
-                    f" FROM actor_libraries l WHERE l.actor_id = ? AND {visible(guild, 'l')}",
-                    (actor_id,),
-                )
-            )[0]
+            totals = (await self._all(_ACTOR_TOTALS_SQL.format(seen=visible(guild, "l")), (actor_id,)))[0]
         profile = ActorProfile(
             name=found[0]["name"],
             kind=found[0]["kind"],
@@ -596,11 +585,11 @@ class Store:
             relations=relations,
             events=tuple(events),
             quotes=tuple(quotes),
-            mentions=totals[1],
+            mentions=totals["mentions"],
             documents=documents,
-            event_count=event_count,
-            quote_count=quote_count,
-            document_count=totals[0],
+            event_count=totals["events"],
+            quote_count=totals["quotes"],
+            document_count=totals["documents"],
         )
         self._profiles[cache_key] = (profile, _footprint(profile))
         self._profile_bytes += self._profiles[cache_key][1]
@@ -609,32 +598,33 @@ class Store:
         return profile
 
     async def _roles(self, actor_id: int, guild: int | None) -> tuple[RoleFact, ...]:
+        """The latest roles documents give the actor (undated documents last), read in date order from the
+        index of the documents that give one: most name an actor without one."""
         rows = await self._all(
             f"""SELECT ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_paragraph AS paragraph,
                       ad.role_sentence AS sentence
-               FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
+               FROM actor_documents ad INDEXED BY actor_documents_role
+               JOIN documents d ON d.id = ad.document_id
                WHERE ad.actor_id = ? AND ad.role IS NOT NULL AND {visible(guild)}
-               ORDER BY d.published DESC NULLS LAST, d.key LIMIT {PROFILE_ROLES}""",
+               ORDER BY ad.published DESC, d.key LIMIT {PROFILE_ROLES}""",
             (actor_id,),
         )
         return tuple(RoleFact(r["role"], _citation(r) if r["paragraph"] is not None else None) for r in rows)
 
     async def _relations(self, actor_id: int, guild: int | None) -> tuple[RelationGroup, ...]:
         """Links in both directions, grouped by (type, direction); ally_of reads the same both ways."""
-        seen = visible(guild)
+        seen = visible(guild, "k")
         # Each other actor once per link type and direction: how many sentences state the link, and the
-        # first of them to cite; the best attested first.
+        # first of them to cite (the writer keeps both per library); the best attested first.
         rows = await self._all(
             f"""SELECT g.type, g.direction, o.name, g.attested, d.key, coalesce(d.title, d.key) AS title,
                        r.paragraph, r.sentence
-                FROM (SELECT r.type, 'out' AS direction, r.target_id AS other, count(*) AS attested,
-                             min(r.id) AS first
-                      FROM relations r JOIN documents d ON d.id = r.document_id
-                      WHERE r.actor_id = ?1 AND {seen} GROUP BY r.type, r.target_id
+                FROM (SELECT k.type, 'out' AS direction, k.target_id AS other, sum(k.attested) AS attested,
+                             min(k.first_id) AS first
+                      FROM actor_links k WHERE k.actor_id = ?1 AND {seen} GROUP BY k.type, k.target_id
                       UNION ALL
-                      SELECT r.type, 'in', r.actor_id, count(*), min(r.id)
-                      FROM relations r JOIN documents d ON d.id = r.document_id
-                      WHERE r.target_id = ?1 AND {seen} GROUP BY r.type, r.actor_id) g
+                      SELECT k.type, 'in', k.actor_id, sum(k.attested), min(k.first_id)
+                      FROM actor_links k WHERE k.target_id = ?1 AND {seen} GROUP BY k.type, k.actor_id) g
                 JOIN actors o ON o.id = g.other JOIN relations r ON r.id = g.first
                 JOIN documents d ON d.id = r.document_id
                 ORDER BY g.type, g.direction DESC, g.attested DESC, o.name LIMIT {PROFILE_RELATIONS}""",
@@ -716,12 +706,13 @@ class Store:
                 if first is not None:
                     return await self._events_from(first, last, limit, offset, guild)
                 where, params = f" WHERE {visible(guild, 'e')}", []
+                seen = visible(guild, "t")
                 if last is not None:
                     where += " AND e.date_first <= ?"
                     params.append(last)
-                kept = f"SELECT coalesce(sum(t.events), 0) FROM library_totals t WHERE {visible(guild, 't')}"
-                # the kept totals, or the date index alone (events carry their library)
-                counted = "SELECT count(*) FROM events e" + where if params else kept
+                    counted = _EVENT_DAYS_SQL.format(seen=seen) + " AND t.date_first <= ?"
+                else:
+                    counted = f"SELECT coalesce(sum(t.events), 0) FROM library_totals t WHERE {seen}"
                 total = (await self._all(counted, params))[0][0]
                 events = await self._events(where, params, limit, offset)
             return TimelinePage(tuple(events), total, offset, limit)
@@ -735,8 +726,11 @@ class Store:
         )
         params = [first, last, canonical]
         async with self._snapshot():
-            if first is None and last is None:  # the index alone
-                counted = "SELECT count(*) FROM actor_events ae" + where.split(" AND (?1", 1)[0]
+            if first is None and last is None:  # the writer's count
+                counted = (
+                    "SELECT coalesce(sum(l.events), 0) FROM actor_libraries l"
+                    f" WHERE l.actor_id = (SELECT id FROM actors WHERE name = ?3) AND {visible(guild, 'l')}"
+                )
             else:
                 counted = _ACTOR_EVENTS_FROM.replace("SELECT", "SELECT count(*)", 1) + where
             total = (await self._all(counted, params))[0][0]
@@ -768,7 +762,9 @@ class Store:
         within = f" WHERE {seen} AND e.date_first >= ?{until}"
         within_params = [first, *until_params]
         running = (await self._all("SELECT count(*) FROM events e" + before, before_params))[0][0]
-        total = running + (await self._all("SELECT count(*) FROM events e" + within, within_params))[0][0]
+        days = _EVENT_DAYS_SQL.format(seen=visible(guild, "t")) + " AND t.date_first >= ?"
+        days += until.replace("e.", "t.")
+        total = running + (await self._all(days, within_params))[0][0]
         events = []
         if offset < running:
             events = await self._events(before, before_params, limit, offset)

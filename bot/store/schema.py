@@ -244,10 +244,13 @@ FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
 WHERE {where}
 GROUP BY ad.actor_id, d.library"""
 
-# Per actor and library: its kind, mentions, documents and the latest role a document of that library gives
-# it (with that document's date, to pick the latest across libraries).
+# Per actor and library: its kind, mentions, documents, events and statements, and the latest role a document
+# of that library gives it (with that document's date, to pick the latest across libraries). Every event or
+# statement of the actor in a library is from a document of that library naming it (the writer links each
+# name it stores to the document), so the library's row is there to count them.
 ACTOR_LIBRARIES_SQL = """
-INSERT INTO actor_libraries (actor_id, library, mentions, documents, role, role_published, kind)
+INSERT INTO actor_libraries
+    (actor_id, library, mentions, documents, role, role_published, kind, events, quotes)
 SELECT ad.actor_id, d.library, sum(ad.mentions), count(*),
        (SELECT x.role FROM actor_documents x JOIN documents y ON y.id = x.document_id
         WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
@@ -255,10 +258,21 @@ SELECT ad.actor_id, d.library, sum(ad.mentions), count(*),
        (SELECT coalesce(y.published, '') FROM actor_documents x JOIN documents y ON y.id = x.document_id
         WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
         ORDER BY y.published DESC NULLS LAST, y.key LIMIT 1),
-       (SELECT kind FROM actors WHERE id = ad.actor_id)
+       (SELECT kind FROM actors WHERE id = ad.actor_id),
+       (SELECT count(*) FROM actor_events x WHERE x.actor_id = ad.actor_id AND x.library = d.library),
+       (SELECT count(*) FROM quotes x WHERE x.speaker_id = ad.actor_id AND x.library = d.library)
 FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
 WHERE {where}
 GROUP BY ad.actor_id, d.library"""
+
+# Per link (actor, type, other actor) and library: how many sentences state it and the first of them, so a
+# profile reads its links and not every sentence behind them. ``{where}`` picks the relations to group.
+ACTOR_LINKS_SQL = """
+INSERT OR IGNORE INTO actor_links (actor_id, library, type, target_id, attested, first_id)
+SELECT r.actor_id, d.library, r.type, r.target_id, count(*), min(r.id)
+FROM relations r JOIN documents d ON d.id = r.document_id
+WHERE {where}
+GROUP BY r.actor_id, d.library, r.type, r.target_id"""
 
 # Version 5: libraries. A document belongs to the operator's library (0, visible in every server) or to one
 # server's (its guild id, visible only there). A server's articles keep their text here, since no file on
@@ -412,6 +426,50 @@ _V7_TOTALS: tuple[str, ...] = (
     UPDATE library_kinds SET actors = actors - 1 WHERE library = old.library AND kind = old.kind; END""",
 )
 
+# Version 8: what a profile and a date range count, kept, so they read what they show. Per actor and
+# library, its events and statements (the writer recounts them with its row); per link and library, its
+# sentences; per library and first day, the events (triggers keep it: events carry their library). Roles
+# get an index of their own in date order, since most of an actor's documents give none.
+_V8_PROFILE_COUNTS: tuple[str, ...] = (
+    "ALTER TABLE actor_libraries ADD COLUMN events INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE actor_libraries ADD COLUMN quotes INTEGER NOT NULL DEFAULT 0",
+    """UPDATE actor_libraries SET
+    events = (SELECT count(*) FROM actor_events x
+              WHERE x.actor_id = actor_libraries.actor_id AND x.library = actor_libraries.library),
+    quotes = (SELECT count(*) FROM quotes x
+              WHERE x.speaker_id = actor_libraries.actor_id AND x.library = actor_libraries.library)""",
+    """CREATE TABLE actor_links (
+    actor_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    library INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    target_id INTEGER NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+    attested INTEGER NOT NULL,
+    first_id INTEGER NOT NULL,
+    PRIMARY KEY (actor_id, library, type, target_id)
+) WITHOUT ROWID""",
+    "CREATE INDEX actor_links_target ON actor_links (target_id, library)",
+    ACTOR_LINKS_SQL.format(where="1"),
+    # The document's date ('' when unknown) beside each actor it names, so the latest roles are read in
+    # order from an index of the few rows that give one.
+    "ALTER TABLE actor_documents ADD COLUMN published TEXT NOT NULL DEFAULT ''",
+    """UPDATE actor_documents SET published = coalesce(
+    (SELECT published FROM documents WHERE id = actor_documents.document_id), '')""",
+    "CREATE INDEX actor_documents_role ON actor_documents (actor_id, published) WHERE role IS NOT NULL",
+    """CREATE TABLE event_days (
+    library INTEGER NOT NULL,
+    date_first TEXT NOT NULL,
+    events INTEGER NOT NULL,
+    PRIMARY KEY (library, date_first)
+) WITHOUT ROWID""",
+    "INSERT INTO event_days SELECT library, date_first, count(*) FROM events GROUP BY library, date_first",
+    """CREATE TRIGGER events_day_insert AFTER INSERT ON events BEGIN
+    INSERT INTO event_days VALUES (new.library, new.date_first, 1)
+    ON CONFLICT (library, date_first) DO UPDATE SET events = events + 1; END""",
+    """CREATE TRIGGER events_day_delete AFTER DELETE ON events BEGIN
+    UPDATE event_days SET events = events - 1 WHERE library = old.library AND date_first = old.date_first;
+    DELETE FROM event_days WHERE library = old.library AND date_first = old.date_first AND events = 0; END""",
+)
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V1_CORE,
     _V2_QUOTE_INDEX,
@@ -420,6 +478,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _V5_LIBRARIES,
     _V6_FEEDS,
     _V7_TOTALS,
+    _V8_PROFILE_COUNTS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -536,6 +595,31 @@ _KEPT_TOTALS = (
         "SELECT library, kind, count(*) FROM actor_libraries GROUP BY library, kind",
     ),
 )
+_KEPT_PROFILE_COUNTS = (  # version 8
+    (
+        "events and statements per actor and library",
+        "SELECT actor_id, library, events, quotes FROM actor_libraries WHERE events OR quotes",
+        """SELECT actor_id, library, sum(events), sum(quotes) FROM (
+               SELECT actor_id, library, count(*) AS events, 0 AS quotes FROM actor_events
+               GROUP BY actor_id, library
+               UNION ALL
+               SELECT speaker_id, library, 0, count(*) FROM quotes WHERE speaker_id IS NOT NULL
+               GROUP BY speaker_id, library)
+           GROUP BY actor_id, library""",
+    ),
+    (
+        "sentences per link between actors",
+        "SELECT actor_id, library, type, target_id, attested, first_id FROM actor_links",
+        "SELECT r.actor_id, d.library, r.type, r.target_id, count(*), min(r.id)"
+        " FROM relations r JOIN documents d ON d.id = r.document_id"
+        " GROUP BY r.actor_id, d.library, r.type, r.target_id",
+    ),
+    (
+        "events per library and first day",
+        "SELECT library, date_first, events FROM event_days",
+        "SELECT library, date_first, count(*) FROM events GROUP BY library, date_first",
+    ),
+)
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:
@@ -543,11 +627,13 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     store); empty when sound."""
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        if problems != ["ok"] or schema_version(conn) < MIGRATIONS.index(_V7_TOTALS) + 1:
+        version = schema_version(conn)
+        if problems != ["ok"] or version < MIGRATIONS.index(_V7_TOTALS) + 1:
             return [] if problems == ["ok"] else problems
+        kept_since_8 = _KEPT_PROFILE_COUNTS if version >= MIGRATIONS.index(_V8_PROFILE_COUNTS) + 1 else ()
         return [
             f"the kept count of {name} differs from the rows (a bug: please report it)"
-            for name, kept, counted in _KEPT_TOTALS
+            for name, kept, counted in (*_KEPT_TOTALS, *kept_since_8)
             if sorted(conn.execute(kept)) != sorted(conn.execute(counted))
         ]
     except sqlite3.DatabaseError as error:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.extract.model import Actor, Event, Extraction, PartialDate, Quote
 from bot.store.names import normalize_name
-from bot.store.schema import ACTOR_EVENTS_SQL, ACTOR_LIBRARIES_SQL
+from bot.store.schema import ACTOR_EVENTS_SQL, ACTOR_LIBRARIES_SQL, ACTOR_LINKS_SQL
 
 # Bump when the writer derives stored facts differently, so stores written by an older writer are rebuilt.
 WRITER_VERSION = 1
@@ -173,6 +173,7 @@ def finish_run(
     scope = "?1 IS NULL OR {column} IN (SELECT value FROM json_each(?1))"
     conn.execute(f"DELETE FROM actor_libraries WHERE {scope.format(column='actor_id')}", (ids,))
     conn.execute(ACTOR_LIBRARIES_SQL.format(where=scope.format(column="ad.actor_id")), (ids,))
+    _relink(conn, ids)
     # The headline role is the one given by the most recently published document that gives any.
     conn.execute(
         """UPDATE actors SET role = (
@@ -190,6 +191,20 @@ def finish_run(
         ("updated_at", finished_at),
     ):
         set_meta(conn, key, value)
+
+
+def _relink(conn: sqlite3.Connection, ids: str | None) -> None:
+    """Group again the links of the actors in ``ids`` (a JSON list; None: every actor), either way: a link
+    is between two actors of one document, so the actors of the documents changed cover every link
+    changed. One statement per direction, so each reads an index."""
+    if ids is None:
+        conn.execute("DELETE FROM actor_links")
+        conn.execute(ACTOR_LINKS_SQL.format(where="1"))
+        return
+    for column in ("actor_id", "target_id"):
+        chosen = f"{column} IN (SELECT value FROM json_each(?1))"
+        conn.execute(f"DELETE FROM actor_links WHERE {chosen}", (ids,))
+        conn.execute(ACTOR_LINKS_SQL.format(where=f"r.{chosen}"), (ids,))
 
 
 def _insert_document(
@@ -276,8 +291,9 @@ class _DocumentActors:
         role = actor.role or None
         paragraph, sentence = role_at if role and role_at else (None, None)
         self._conn.execute(
-            """INSERT INTO actor_documents (actor_id, document_id, role, role_paragraph, role_sentence)
-               VALUES (?, ?, ?, ?, ?)
+            """INSERT INTO actor_documents
+                   (actor_id, document_id, role, role_paragraph, role_sentence, published)
+               VALUES (?1, ?2, ?3, ?4, ?5, coalesce((SELECT published FROM documents WHERE id = ?2), ''))
                ON CONFLICT (actor_id, document_id) DO UPDATE SET
                    role = coalesce(role, excluded.role),
                    role_paragraph = iif(role IS NULL, excluded.role_paragraph, role_paragraph),
