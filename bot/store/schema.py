@@ -252,12 +252,14 @@ ACTOR_LIBRARIES_SQL = """
 INSERT INTO actor_libraries
     (actor_id, library, mentions, documents, role, role_published, kind, events, quotes)
 SELECT ad.actor_id, d.library, sum(ad.mentions), count(*),
-       (SELECT x.role FROM actor_documents x JOIN documents y ON y.id = x.document_id
+       (SELECT x.role FROM actor_documents x INDEXED BY actor_documents_role
+        JOIN documents y ON y.id = x.document_id
         WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
-        ORDER BY y.published DESC NULLS LAST, y.key LIMIT 1),
-       (SELECT coalesce(y.published, '') FROM actor_documents x JOIN documents y ON y.id = x.document_id
+        ORDER BY x.published DESC, y.key LIMIT 1),
+       (SELECT x.published FROM actor_documents x INDEXED BY actor_documents_role
+        JOIN documents y ON y.id = x.document_id
         WHERE x.actor_id = ad.actor_id AND y.library = d.library AND x.role IS NOT NULL
-        ORDER BY y.published DESC NULLS LAST, y.key LIMIT 1),
+        ORDER BY x.published DESC, y.key LIMIT 1),
        (SELECT kind FROM actors WHERE id = ad.actor_id),
        (SELECT count(*) FROM actor_events x WHERE x.actor_id = ad.actor_id AND x.library = d.library),
        (SELECT count(*) FROM quotes x WHERE x.speaker_id = ad.actor_id AND x.library = d.library)
@@ -448,6 +450,7 @@ _V8_PROFILE_COUNTS: tuple[str, ...] = (
     PRIMARY KEY (actor_id, library, type, target_id)
 ) WITHOUT ROWID""",
     "CREATE INDEX actor_links_target ON actor_links (target_id, library)",
+    "CREATE INDEX relations_pair ON relations (actor_id, target_id)",  # the writer groups a pair's links
     ACTOR_LINKS_SQL.format(where="1"),
     # The document's date ('' when unknown) beside each actor it names, so the latest roles are read in
     # order from an index of the few rows that give one.
