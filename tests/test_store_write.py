@@ -11,7 +11,7 @@ import pytest
 
 from bot.extract.model import Actor, Event, Extraction, Mention, PartialDate, Quote, Relation
 from bot.store.schema import connect, transaction
-from bot.store.write import delete_document, finish_run, write_extraction
+from bot.store.write import Origin, delete_document, document_actor_ids, finish_run, write_extraction
 from tests.store_fixtures import assert_healthy, make_document, split_sentences
 
 PARAGRAPHS_A = [
@@ -277,3 +277,49 @@ def test_an_article_read_again_keeps_when_it_came_in_and_a_changed_one_is_new(tm
     assert write(PARAGRAPHS_A, "2020-02-02") == "2020-01-01"  # same text, a new extractor: not news
     assert write([*PARAGRAPHS_A, "Talks resumed."], "2020-03-03") == "2020-03-03"  # an update is news
     conn.close()
+
+
+def write_one(path: Path, extraction: Extraction, library: int = 0) -> None:
+    """As the ingest writes: one document, then only the actors it names (before and after) settled."""
+    conn = connect(path)
+    key = extraction.document.key
+    with transaction(conn):
+        before = document_actor_ids(conn, key)
+        write_extraction(conn, extraction, "v1", "2024-01-01T00:00:00+00:00", Origin(library))
+        actors = before | document_actor_ids(conn, key)
+        finish_run(conn, "v1", "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00", actors)
+    conn.close()
+    assert_healthy(path)  # every kept count and link recounted from the rows
+
+
+def test_a_write_settles_the_counts_and_links_of_its_own_actors_only(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    write_one(path, extraction_a())
+    # Haftar again, in a server's library: that library's row counts only that library's events
+    haftar = Actor("Khalifa Haftar", "person", mentions=[Mention(1, 0, "Haftar")])
+    write_one(path, build("c", ["Haftar spoke."], [haftar]), library=111)
+    # Russia again, with a link of its own: the link to Haftar (an actor this document leaves alone) stays
+    russia = Actor(
+        "Russia",
+        "country",
+        relations=[Relation("backs", "Sergei Shoigu", 1, 0)],
+        mentions=[Mention(1, 0, "Russia")],
+    )
+    write_one(path, build("d", ["Russia backs Shoigu."], [russia]))
+    links = """SELECT a.name, k.type, t.name, k.library, k.attested FROM actor_links k
+               JOIN actors a ON a.id = k.actor_id JOIN actors t ON t.id = k.target_id ORDER BY t.name"""
+    assert rows(path, links) == [
+        ("Russia", "backs", "Khalifa Haftar", 0, 1),
+        ("Russia", "backs", "Sergei Shoigu", 0, 1),
+    ]
+    counts = """SELECT l.library, l.events, l.documents FROM actor_libraries l
+                JOIN actors a ON a.id = l.actor_id WHERE a.name = 'Khalifa Haftar' ORDER BY l.library"""
+    assert rows(path, counts) == [(0, 1, 1), (111, 0, 1)]
+    conn = connect(path)
+    with transaction(conn):  # a server's article removed: its actors settled again
+        actors = document_actor_ids(conn, "c")
+        delete_document(conn, "c")
+        finish_run(conn, "v1", "now", "now", actors)
+    conn.close()
+    assert rows(path, counts) == [(0, 1, 1)]
+    assert_healthy(path)
