@@ -13,11 +13,12 @@ import json
 import random
 import sqlite3
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 from types import TracebackType
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 import aiosqlite
 
@@ -225,10 +226,117 @@ def _relation_label(kind: RelationType, direction: Direction) -> str:
     return (_OUT_LABELS if direction == "out" else _IN_LABELS)[kind]
 
 
-class Store:
-    """Async reader over one store file (writes only the ``meta`` table)."""
+T = TypeVar("T")
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, background: aiosqlite.Connection) -> None:
+
+def _actor_counts(conn: sqlite3.Connection, kind: ActorKind | None, own: int) -> dict[str, int]:
+    """The operator's actors per kind (kept by the store), plus those only the library ``own`` (a server's
+    own, 0 for none) names."""
+    rows = _rows(
+        conn,
+        "SELECT kind, actors FROM library_kinds WHERE library = 0 AND (?1 IS NULL OR kind = ?1)",
+        (kind,),
+    )
+    if own:
+        rows += _rows(
+            conn,
+            """SELECT own.kind, count(*) FROM actor_libraries own
+               WHERE own.library = ?2 AND (?1 IS NULL OR own.kind = ?1) AND NOT EXISTS (
+                   SELECT 1 FROM actor_libraries o WHERE o.library = 0 AND o.actor_id = own.actor_id)
+               GROUP BY own.kind""",
+            (kind, own),
+        )
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row[1]:
+            counts[row[0]] = counts.get(row[0], 0) + int(row[1])
+    return counts
+
+
+class _Reader:
+    """A read-only connection with a thread of its own: :meth:`read` runs a function of the connection there,
+    in one read transaction, so the queries of one answer agree and cost one hop from the event loop."""
+
+    def __init__(self, conn: sqlite3.Connection, pool: ThreadPoolExecutor) -> None:
+        self._conn = conn
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, path: Path) -> _Reader:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-reader")
+        try:
+            conn = await asyncio.get_running_loop().run_in_executor(pool, _open_reader, path)
+        except BaseException:
+            pool.shutdown(wait=False)
+            raise
+        return cls(conn, pool)
+
+    async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._in_transaction, work)
+
+    def _in_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        self._conn.execute("BEGIN")
+        try:
+            return work(self._conn)
+        finally:
+            self._conn.execute("COMMIT")  # a read transaction: nothing to roll back
+
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._pool, self._conn.close)
+        self._pool.shutdown(wait=False)
+
+
+def _open_reader(path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(
+            path.resolve().as_uri() + "?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,  # only ever used on the reader's one thread
+        )
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot open the store ({error})") from None
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    return conn.execute(sql, tuple(params)).fetchall()
+
+
+def _names_by_library(
+    conn: sqlite3.Connection,
+) -> tuple[dict[int, dict[str, str]], dict[int, dict[str, str]]]:
+    """Which names each library knows (folded name → canonical name): an actor's name where a document of
+    it names the actor, and apart, an alias where a document of it gives the alias."""
+    rows = conn.execute(
+        """SELECT a.name AS actor, a.name, al.library, 0 AS alias
+           FROM actors a JOIN actor_libraries al ON al.actor_id = a.id
+           UNION ALL
+           SELECT DISTINCT a.name, al.alias, d.library, 1
+           FROM actor_aliases al JOIN actors a ON a.id = al.actor_id
+           JOIN actor_alias_sources src ON src.alias_id = al.id
+           JOIN documents d ON d.id = src.document_id"""
+    )
+    names: dict[int, dict[str, str]] = {}
+    aliases: dict[int, dict[str, str]] = {}
+    for row in rows:
+        table = aliases if row["alias"] else names
+        table.setdefault(row["library"], {}).setdefault(normalize_name(row["name"]), row["actor"])
+    return names, aliases
+
+
+class Store:
+    """Async reader over one store file (writes only the ``meta`` table).
+
+    Each answer's queries run together on the reader's own thread, in one read transaction: one hop from
+    the event loop per answer, however many queries it takes (a hop costs about 0.1 ms; an answer took
+    4 to 10). The bot's own tables (settings, feeds, briefings) use :meth:`transaction`."""
+
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path, background: aiosqlite.Connection, reader: _Reader
+    ) -> None:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
@@ -236,6 +344,7 @@ class Store:
         # own, so the commands' short queries never wait behind them on the one connection's thread.
         self._background = background
         self._background_lock = asyncio.Lock()
+        self._reader = reader
         # Per library: folded canonical name → canonical name, and folded alias → canonical name.
         self._names: dict[int, dict[str, str]] = {}
         self._aliases: dict[int, dict[str, str]] = {}
@@ -250,18 +359,24 @@ class Store:
         """Open an existing store (upgrading an older schema); :class:`StoreError` if missing or unusable."""
         path = Path(path)
         await asyncio.to_thread(lambda: connect(path, create=False).close())
-        conn = await _connect(path)
+        opened: list[aiosqlite.Connection] = []
         try:
-            store = cls(conn, path, await _connect(path))
+            opened.append(await _connect(path))
+            opened.append(await _connect(path))
+            reader = await _Reader.open(path)
         except BaseException:
-            await conn.close()
+            for conn in opened:
+                await conn.close()
             raise
+        store = cls(opened[0], path, opened[1], reader)
         await store.refresh()
         return store
 
     async def close(self) -> None:
-        await self._conn.close()
+        # A read-write connection closes last: it checkpoints the WAL and removes it.
+        await self._reader.close()
         await self._background.close()
+        await self._conn.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -275,35 +390,15 @@ class Store:
         """Reload the name index if another connection committed since the last look; True when it did.
         Cheap (one PRAGMA) when nothing changed, so callers may run it before every command."""
         async with self._lock:
-            version = (await self._all("PRAGMA data_version"))[0][0]
+            version = (await self._conn.execute_fetchall("PRAGMA data_version"))[0][0]
         if version == self._data_version:
             return False
-        async with self._snapshot():
-            await self._load_names()
+        self._names, self._aliases = await self._reader.read(_names_by_library)
         self._profiles.clear()
         self._profile_bytes = 0
         self._data_version = version
         self.generation += 1
         return True
-
-    async def _load_names(self) -> None:
-        """Which names each library knows: an actor's name where a document of it names the actor, an
-        alias where a document of it gives the alias."""
-        rows = await self._all(
-            """SELECT a.name AS actor, a.name, al.library, 0 AS alias
-               FROM actors a JOIN actor_libraries al ON al.actor_id = a.id
-               UNION ALL
-               SELECT DISTINCT a.name, al.alias, d.library, 1
-               FROM actor_aliases al JOIN actors a ON a.id = al.actor_id
-               JOIN actor_alias_sources src ON src.alias_id = al.id
-               JOIN documents d ON d.id = src.document_id"""
-        )
-        names: dict[int, dict[str, str]] = {}
-        aliases: dict[int, dict[str, str]] = {}
-        for row in rows:
-            table = aliases if row["alias"] else names
-            table.setdefault(row["library"], {}).setdefault(normalize_name(row["name"]), row["actor"])
-        self._names, self._aliases = names, aliases
 
     def scope(self, guild: int | None) -> int:
         """The library set a server sees, as one key: its id if it has articles of its own, else 0 (it
@@ -320,12 +415,6 @@ class Store:
                 if found is not None:
                     return found
         return None
-
-    @asynccontextmanager
-    async def _snapshot(self) -> AsyncIterator[None]:
-        """One read transaction, so the several queries of one answer agree with each other."""
-        async with self.transaction():
-            yield
 
     @asynccontextmanager
     async def transaction(
@@ -350,37 +439,41 @@ class Store:
                 raise
             await conn.execute("COMMIT")
 
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        return list(await self._conn.execute_fetchall(sql, tuple(params)))
-
     # -- documents -------------------------------------------------------------------------------------------
 
     async def stats(self, *, guild: int | None = None) -> StoreStats:
         """Counts and articles this server sees."""
-        async with self._snapshot():
-            counts = (await self._all(report.table_counts_sql(guild or 0)))[0]
-            documents = await self._all(report.document_stats_sql(guild or 0))
-            version = (await self._all("PRAGMA user_version"))[0][0]
-            meta = await self._all(report.STATS_META_SQL)
-        return report.build_stats(tuple(counts), (tuple(row) for row in documents), version, meta)
+
+        def work(conn: sqlite3.Connection) -> StoreStats:
+            counts = _rows(conn, report.table_counts_sql(guild or 0))[0]
+            documents = _rows(conn, report.document_stats_sql(guild or 0))
+            version = _rows(conn, "PRAGMA user_version")[0][0]
+            meta = _rows(conn, report.STATS_META_SQL)
+            return report.build_stats(tuple(counts), (tuple(row) for row in documents), version, meta)
+
+        return await self._reader.read(work)
 
     async def summary(self, *, guild: int | None = None, titles: int = 20) -> Summary:
         """Totals (kept by the store as rows change) and the newest titles this server sees."""
-        async with self._snapshot():
-            counts = (
-                await self._all(
-                    "SELECT coalesce(sum(documents), 0), coalesce(sum(events), 0), coalesce(sum(quotes), 0)"
-                    f" FROM library_totals t WHERE {visible(guild, 't')}"
-                )
+        newest = _documents_page(guild, ("ingested_at DESC", "key"))
+        own = self.scope(guild)
+
+        def work(conn: sqlite3.Connection) -> Summary:
+            counts = _rows(
+                conn,
+                "SELECT coalesce(sum(documents), 0), coalesce(sum(events), 0), coalesce(sum(quotes), 0)"
+                f" FROM library_totals t WHERE {visible(guild, 't')}",
             )[0]
-            actors = sum((await self._actor_counts(None, guild)).values())
-            newest = _documents_page(guild, ("ingested_at DESC", "key"))
-            rows = await self._all(
+            actors = sum(_actor_counts(conn, None, own).values())
+            rows = _rows(
+                conn,
                 f"SELECT coalesce(d.title, d.key) FROM ({newest}) page JOIN documents d ON d.id = page.id"
                 " ORDER BY d.ingested_at DESC, d.key",
                 (titles,),
             )
-        return Summary(counts[0], actors, counts[1], counts[2], tuple(row[0] for row in rows))
+            return Summary(counts[0], actors, counts[1], counts[2], tuple(row[0] for row in rows))
+
+        return await self._reader.read(work)
 
     async def documents(
         self,
@@ -397,8 +490,10 @@ class Store:
             where = "instr(lower(coalesce(d.title, '') || char(10) || d.key), lower(?2)) > 0"
             params.append(containing)
         page = _documents_page(guild, _PUBLISHED_ORDER, where, library)
-        async with self._snapshot():
-            rows = await self._all(
+
+        def work(conn: sqlite3.Connection) -> list[DocumentInfo]:
+            rows = _rows(
+                conn,
                 f"""SELECT d.id, d.key, d.title, d.author, d.published, d.source, d.url, d.ingested_at,
                           d.library, d.added_by
                    FROM ({page}) page JOIN documents d ON d.id = page.id
@@ -407,49 +502,58 @@ class Store:
             )
             sizes = {
                 row[0]: row[1]
-                for row in await self._all(
+                for row in _rows(
+                    conn,
                     "SELECT document_id, max(number) FROM paragraphs WHERE document_id IN"
                     " (SELECT value FROM json_each(?)) GROUP BY document_id",
                     (json.dumps([r["id"] for r in rows]),),
                 )
             }
-        return [
-            DocumentInfo(
-                r["key"],
-                r["title"],
-                r["author"],
-                _date(r["published"]),
-                r["source"],
-                r["url"],
-                sizes.get(r["id"], 0),
-                r["ingested_at"],
-                r["library"],
-                r["added_by"],
-            )
-            for r in rows
-        ]
+            return [
+                DocumentInfo(
+                    r["key"],
+                    r["title"],
+                    r["author"],
+                    _date(r["published"]),
+                    r["source"],
+                    r["url"],
+                    sizes.get(r["id"], 0),
+                    r["ingested_at"],
+                    r["library"],
+                    r["added_by"],
+                )
+                for r in rows
+            ]
+
+        return await self._reader.read(work)
 
     async def paragraph(self, document: str, number: int, *, guild: int | None = None) -> Paragraph | None:
         """Paragraph ``number`` (1-based) of the document with this key or title (case-insensitive)."""
         columns = "SELECT d.id, d.key, coalesce(d.title, d.key) AS title FROM documents d"
-        async with self._snapshot():
-            rows = await self._all(f"{columns} WHERE d.key = ? AND {visible(guild)}", (document,))
+
+        def work(conn: sqlite3.Connection) -> Paragraph | None:
+            rows = _rows(conn, f"{columns} WHERE d.key = ? AND {visible(guild)}", (document,))
             if not rows:  # a title, typed: compared folded (case, accents, "the")
-                rows = await self._all(f"{columns} WHERE {visible(guild)} ORDER BY d.key")
+                rows = _rows(conn, f"{columns} WHERE {visible(guild)} ORDER BY d.key")
             wanted = normalize_name(document)
             match = next((r for r in rows if r["key"] == document), None) or next(
                 (r for r in rows if wanted and normalize_name(r["title"]) == wanted), None
             )
             if match is None:
                 return None
-            found = await self._all(
+            found = _rows(
+                conn,
                 """SELECT text, (SELECT count(*) FROM paragraphs WHERE document_id = ?) AS total
                    FROM paragraphs WHERE document_id = ? AND number = ?""",
                 (match["id"], match["id"], number),
             )
-        if not found:
-            return None
-        return Paragraph(Citation(match["key"], match["title"], number), found[0]["text"], found[0]["total"])
+            if not found:
+                return None
+            return Paragraph(
+                Citation(match["key"], match["title"], number), found[0]["text"], found[0]["total"]
+            )
+
+        return await self._reader.read(work)
 
     # -- actors ----------------------------------------------------------------------------------------------
 
@@ -457,22 +561,29 @@ class Store:
         """Every actor this server sees with the aliases, roles and mention count its libraries give:
         what :mod:`bot.resolve` indexes."""
         seen = visible(guild)
-        async with self._snapshot():
-            actors = await self._all(
+
+        def work(conn: sqlite3.Connection) -> tuple[list[sqlite3.Row], ...]:
+            actors = _rows(
+                conn,
                 f"""SELECT a.id, a.name, a.kind, NULL AS role, sum(l.mentions) AS weight
                    FROM actors a JOIN actor_libraries l ON l.actor_id = a.id WHERE {visible(guild, "l")}
-                   GROUP BY a.id ORDER BY a.id"""
+                   GROUP BY a.id ORDER BY a.id""",
             )
-            aliases = await self._all(
+            aliases = _rows(
+                conn,
                 f"""SELECT DISTINCT al.actor_id, al.alias, al.id FROM actor_aliases al
                    JOIN actor_alias_sources src ON src.alias_id = al.id
-                   JOIN documents d ON d.id = src.document_id WHERE {seen} ORDER BY al.id"""
+                   JOIN documents d ON d.id = src.document_id WHERE {seen} ORDER BY al.id""",
             )
             # The latest role each library gives: what users name an actor by ("the RIAC director").
-            roles = await self._all(
+            roles = _rows(
+                conn,
                 f"""SELECT l.actor_id, l.role FROM actor_libraries l
-                   WHERE l.role IS NOT NULL AND {visible(guild, "l")} ORDER BY l.role_published DESC"""
+                   WHERE l.role IS NOT NULL AND {visible(guild, "l")} ORDER BY l.role_published DESC""",
             )
+            return actors, aliases, roles
+
+        actors, aliases, roles = await self._reader.read(work)
         names: dict[int, list[str]] = {}
         for row in aliases:
             names.setdefault(row["actor_id"], []).append(row["alias"])
@@ -508,42 +619,21 @@ class Store:
             sql = _server_actors_page(kind, kinds, int(guild or 0))
             reach = int(limit) + int(offset) if limit >= 0 else 2**62
             params = (int(limit), int(offset), reach, ",".join(["", *kinds, ""]))
-        async with self._snapshot():
-            rows = await self._all(sql, params)
+        rows = await self._reader.read(lambda conn: _rows(conn, sql, params))
         return [ActorSummary(r["name"], r["kind"], r["role"], r["mentions"], r["documents"]) for r in rows]
 
     async def document_count(self, *, guild: int | None = None, library: int | None = None) -> int:
         """How many documents this server sees (or one library holds)."""
         where = visible(guild, "t") if library is None else f"t.library = {int(library)}"
-        async with self._snapshot():
-            sql = f"SELECT coalesce(sum(t.documents), 0) FROM library_totals t WHERE {where}"
-            return int((await self._all(sql))[0][0])
+        sql = f"SELECT coalesce(sum(t.documents), 0) FROM library_totals t WHERE {where}"
+        return int((await self._reader.read(lambda conn: _rows(conn, sql)))[0][0])
 
     async def actor_counts(
         self, kind: ActorKind | None = None, *, guild: int | None = None
     ) -> dict[str, int]:
         """How many actors of each kind this server sees (of one kind only, with ``kind``)."""
-        async with self._snapshot():
-            return await self._actor_counts(kind, guild)
-
-    async def _actor_counts(self, kind: ActorKind | None, guild: int | None) -> dict[str, int]:
-        """The operator's actors per kind (kept by the store), plus those only this server's articles name."""
-        rows = await self._all(
-            "SELECT kind, actors FROM library_kinds WHERE library = 0 AND (?1 IS NULL OR kind = ?1)", (kind,)
-        )
-        if self.scope(guild):
-            rows += await self._all(
-                """SELECT own.kind, count(*) FROM actor_libraries own
-                   WHERE own.library = ?2 AND (?1 IS NULL OR own.kind = ?1) AND NOT EXISTS (
-                       SELECT 1 FROM actor_libraries o WHERE o.library = 0 AND o.actor_id = own.actor_id)
-                   GROUP BY own.kind""",
-                (kind, int(guild or 0)),
-            )
-        counts: dict[str, int] = {}
-        for row in rows:
-            if row[1]:
-                counts[row[0]] = counts.get(row[0], 0) + int(row[1])
-        return counts
+        own = self.scope(guild)
+        return await self._reader.read(lambda conn: _actor_counts(conn, kind, own))
 
     async def actor(self, name: str, *, guild: int | None = None) -> ActorProfile | None:
         """The cited profile of the actor named (or aliased) ``name``, from what this server sees; None if
@@ -555,29 +645,39 @@ class Store:
         if cache_key in self._profiles:
             self._profiles.move_to_end(cache_key)
             return self._profiles[cache_key][0]
+        profile = await self._reader.read(lambda conn: self._profile(conn, canonical, guild))
+        if profile is None:
+            return None
+        self._profiles[cache_key] = (profile, _footprint(profile))
+        self._profile_bytes += self._profiles[cache_key][1]
+        while self._profile_bytes > PROFILE_CACHE_BYTES and len(self._profiles) > 1:
+            self._profile_bytes -= self._profiles.popitem(last=False)[1][1]
+        return profile
+
+    def _profile(self, conn: sqlite3.Connection, canonical: str, guild: int | None) -> ActorProfile | None:
         seen = visible(guild)
-        async with self._snapshot():
-            found = await self._all("SELECT id, name, kind FROM actors WHERE name = ?", (canonical,))
-            if not found:
-                return None
-            actor_id = found[0]["id"]
-            roles = await self._roles(actor_id, guild)
-            aliases = [
-                r["alias"]
-                for r in await self._all(
-                    f"""SELECT DISTINCT al.alias FROM actor_aliases al
-                        JOIN actor_alias_sources src ON src.alias_id = al.id
-                        JOIN documents d ON d.id = src.document_id
-                        WHERE al.actor_id = ? AND {seen} ORDER BY al.alias LIMIT {PROFILE_ALIASES}""",
-                    (actor_id,),
-                )
-            ]
-            relations = await self._relations(actor_id, guild)
-            events = await self._actor_events(actor_id, guild, PROFILE_EVENTS)
-            quotes = await self._speaker_quotes(actor_id, guild, PROFILE_QUOTES)
-            documents = await self._actor_documents(actor_id, guild)
-            totals = (await self._all(_ACTOR_TOTALS_SQL.format(seen=visible(guild, "l")), (actor_id,)))[0]
-        profile = ActorProfile(
+        found = _rows(conn, "SELECT id, name, kind FROM actors WHERE name = ?", (canonical,))
+        if not found:
+            return None
+        actor_id = found[0]["id"]
+        roles = self._roles(conn, actor_id, guild)
+        aliases = [
+            r["alias"]
+            for r in _rows(
+                conn,
+                f"""SELECT DISTINCT al.alias FROM actor_aliases al
+                    JOIN actor_alias_sources src ON src.alias_id = al.id
+                    JOIN documents d ON d.id = src.document_id
+                    WHERE al.actor_id = ? AND {seen} ORDER BY al.alias LIMIT {PROFILE_ALIASES}""",
+                (actor_id,),
+            )
+        ]
+        relations = self._relations(conn, actor_id, guild)
+        events = self._actor_events(conn, actor_id, guild, PROFILE_EVENTS)
+        quotes = self._speaker_quotes(conn, actor_id, guild, PROFILE_QUOTES)
+        documents = self._actor_documents(conn, actor_id, guild)
+        totals = (_rows(conn, _ACTOR_TOTALS_SQL.format(seen=visible(guild, "l")), (actor_id,)))[0]
+        return ActorProfile(
             name=found[0]["name"],
             kind=found[0]["kind"],
             roles=roles,
@@ -591,16 +691,12 @@ class Store:
             quote_count=totals["quotes"],
             document_count=totals["documents"],
         )
-        self._profiles[cache_key] = (profile, _footprint(profile))
-        self._profile_bytes += self._profiles[cache_key][1]
-        while self._profile_bytes > PROFILE_CACHE_BYTES and len(self._profiles) > 1:
-            self._profile_bytes -= self._profiles.popitem(last=False)[1][1]
-        return profile
 
-    async def _roles(self, actor_id: int, guild: int | None) -> tuple[RoleFact, ...]:
+    def _roles(self, conn: sqlite3.Connection, actor_id: int, guild: int | None) -> tuple[RoleFact, ...]:
         """The latest roles documents give the actor (undated documents last), read in date order from the
         index of the documents that give one: most name an actor without one."""
-        rows = await self._all(
+        rows = _rows(
+            conn,
             f"""SELECT ad.role, d.key, coalesce(d.title, d.key) AS title, ad.role_paragraph AS paragraph,
                       ad.role_sentence AS sentence
                FROM actor_documents ad INDEXED BY actor_documents_role
@@ -611,12 +707,15 @@ class Store:
         )
         return tuple(RoleFact(r["role"], _citation(r) if r["paragraph"] is not None else None) for r in rows)
 
-    async def _relations(self, actor_id: int, guild: int | None) -> tuple[RelationGroup, ...]:
+    def _relations(
+        self, conn: sqlite3.Connection, actor_id: int, guild: int | None
+    ) -> tuple[RelationGroup, ...]:
         """Links in both directions, grouped by (type, direction); ally_of reads the same both ways."""
         seen = visible(guild, "k")
         # Each other actor once per link type and direction: how many sentences state the link, and the
         # first of them to cite (the writer keeps both per library); the best attested first.
-        rows = await self._all(
+        rows = _rows(
+            conn,
             f"""SELECT g.type, g.direction, o.name, g.attested, d.key, coalesce(d.title, d.key) AS title,
                        r.paragraph, r.sentence
                 FROM (SELECT k.type, 'out' AS direction, k.target_id AS other, sum(k.attested) AS attested,
@@ -648,9 +747,12 @@ class Store:
             for (kind, direction), others in groups.items()
         )
 
-    async def _actor_documents(self, actor_id: int, guild: int | None) -> tuple[ActorDocument, ...]:
+    def _actor_documents(
+        self, conn: sqlite3.Connection, actor_id: int, guild: int | None
+    ) -> tuple[ActorDocument, ...]:
         """The documents that mention the actor most (the profile shows a few), with the paragraphs."""
-        documents = await self._all(
+        documents = _rows(
+            conn,
             f"""SELECT d.id, d.key, coalesce(d.title, d.key) AS title, ad.mentions
                FROM actor_documents ad JOIN documents d ON d.id = ad.document_id
                WHERE ad.actor_id = ? AND ad.mentions > 0 AND {visible(guild)}
@@ -658,7 +760,8 @@ class Store:
             (actor_id,),
         )
         paragraphs: dict[int, list[int]] = {}
-        for row in await self._all(
+        for row in _rows(
+            conn,
             f"""SELECT DISTINCT document_id, paragraph FROM mentions
                 WHERE actor_id = ? AND document_id IN ({",".join("?" * len(documents))})
                 ORDER BY paragraph""",
@@ -670,17 +773,18 @@ class Store:
             for d in documents
         )
 
-    async def _actor_events(
-        self, actor_id: int, guild: int | None, limit: int, offset: int = 0
+    def _actor_events(
+        self, conn: sqlite3.Connection, actor_id: int, guild: int | None, limit: int, offset: int = 0
     ) -> list[EventFact]:
         """The actor's events in date order, one page, from the index the writer keeps."""
-        rows = await self._all(
+        rows = _rows(
+            conn,
             _ACTOR_EVENTS_FROM.replace("SELECT", f"SELECT {_EVENT_COLUMNS}", 1)
             + f" WHERE ae.actor_id = ? AND {visible(guild, 'ae')}"
             + f" ORDER BY ae.date_first, ae.event_id LIMIT {int(limit)} OFFSET {int(offset)}",
             (actor_id,),
         )
-        return await self._event_facts(rows)
+        return self._event_facts(conn, rows)
 
     # -- events and quotes -----------------------------------------------------------------------------------
 
@@ -702,20 +806,25 @@ class Store:
         last = min((d.last_day().isoformat() for d in (end, on) if d), default=None)
         span = " AND (?1 IS NULL OR e.date_last >= ?1) AND (?2 IS NULL OR e.date_first <= ?2)"
         if actor is None:
-            async with self._snapshot():
-                if first is not None:
-                    return await self._events_from(first, last, limit, offset, guild)
-                where, params = f" WHERE {visible(guild, 'e')}", []
-                seen = visible(guild, "t")
-                if last is not None:
-                    where += " AND e.date_first <= ?"
-                    params.append(last)
-                    counted = _EVENT_DAYS_SQL.format(seen=seen) + " AND t.date_first <= ?"
-                else:
-                    counted = f"SELECT coalesce(sum(t.events), 0) FROM library_totals t WHERE {seen}"
-                total = (await self._all(counted, params))[0][0]
-                events = await self._events(where, params, limit, offset)
-            return TimelinePage(tuple(events), total, offset, limit)
+            if first is not None:
+                return await self._reader.read(
+                    lambda conn: self._events_from(conn, first, last, limit, offset, guild)
+                )
+            where, params = f" WHERE {visible(guild, 'e')}", []
+            seen = visible(guild, "t")
+            if last is not None:
+                where += " AND e.date_first <= ?"
+                params.append(last)
+                counted = _EVENT_DAYS_SQL.format(seen=seen) + " AND t.date_first <= ?"
+            else:
+                counted = f"SELECT coalesce(sum(t.events), 0) FROM library_totals t WHERE {seen}"
+
+            def page(conn: sqlite3.Connection) -> TimelinePage:
+                total = _rows(conn, counted, params)[0][0]
+                events = self._events(conn, where, params, limit, offset)
+                return TimelinePage(tuple(events), total, offset, limit)
+
+            return await self._reader.read(page)
         canonical = self._canonical(actor, guild)
         if canonical is None:
             return TimelinePage((), 0, offset, limit)
@@ -725,26 +834,36 @@ class Store:
             f" AND {visible(guild, 'ae')}" + span.replace("e.date_first", "ae.date_first")
         )
         params = [first, last, canonical]
-        async with self._snapshot():
-            if first is None and last is None:  # the writer's count
-                counted = (
-                    "SELECT coalesce(sum(l.events), 0) FROM actor_libraries l"
-                    f" WHERE l.actor_id = (SELECT id FROM actors WHERE name = ?3) AND {visible(guild, 'l')}"
-                )
-            else:
-                counted = _ACTOR_EVENTS_FROM.replace("SELECT", "SELECT count(*)", 1) + where
-            total = (await self._all(counted, params))[0][0]
-            rows = await self._all(
+        if first is None and last is None:  # the writer's count
+            counted = (
+                "SELECT coalesce(sum(l.events), 0) FROM actor_libraries l"
+                f" WHERE l.actor_id = (SELECT id FROM actors WHERE name = ?3) AND {visible(guild, 'l')}"
+            )
+        else:
+            counted = _ACTOR_EVENTS_FROM.replace("SELECT", "SELECT count(*)", 1) + where
+
+        def actor_page(conn: sqlite3.Connection) -> TimelinePage:
+            total = _rows(conn, counted, params)[0][0]
+            rows = _rows(
+                conn,
                 _ACTOR_EVENTS_FROM.replace("SELECT", f"SELECT {_EVENT_COLUMNS}", 1)
                 + where
                 + f" ORDER BY ae.date_first, ae.event_id LIMIT {int(limit)} OFFSET {int(offset)}",
                 params,
             )
-            events = await self._event_facts(rows)
-        return TimelinePage(tuple(events), total, offset, limit)
+            events = self._event_facts(conn, rows)
+            return TimelinePage(tuple(events), total, offset, limit)
 
-    async def _events_from(
-        self, first: str, last: str | None, limit: int, offset: int, guild: int | None
+        return await self._reader.read(actor_page)
+
+    def _events_from(
+        self,
+        conn: sqlite3.Connection,
+        first: str,
+        last: str | None,
+        limit: int,
+        offset: int,
+        guild: int | None,
     ) -> TimelinePage:
         """The events overlapping ``first``..``last`` (ISO days): those that began earlier and run into the
         span (month- or year-precise, so at most a year earlier: read from their own small index), then
@@ -761,16 +880,16 @@ class Store:
         before_params = [earliest, first, first, *until_params]
         within = f" WHERE {seen} AND e.date_first >= ?{until}"
         within_params = [first, *until_params]
-        running = (await self._all("SELECT count(*) FROM events e" + before, before_params))[0][0]
+        running = (_rows(conn, "SELECT count(*) FROM events e" + before, before_params))[0][0]
         days = _EVENT_DAYS_SQL.format(seen=visible(guild, "t")) + " AND t.date_first >= ?"
         days += until.replace("e.", "t.")
-        total = running + (await self._all(days, within_params))[0][0]
+        total = running + (_rows(conn, days, within_params))[0][0]
         events = []
         if offset < running:
-            events = await self._events(before, before_params, limit, offset)
+            events = self._events(conn, before, before_params, limit, offset)
         if len(events) < limit:
             more = limit - len(events)
-            events += await self._events(within, within_params, more, max(0, offset - running))
+            events += self._events(conn, within, within_params, more, max(0, offset - running))
         return TimelinePage(tuple(events), total, offset, limit)
 
     async def event_years(self, month: int, day: int | None = None, *, guild: int | None = None) -> list[int]:
@@ -778,8 +897,9 @@ class Store:
         articles are, for a date typed without a year."""
         first = f"{month:02d}-{day or 1:02d}"
         last = f"{month:02d}-{day or 31:02d}"
-        async with self._snapshot():
-            rows = await self._all(
+        rows = await self._reader.read(
+            lambda conn: _rows(
+                conn,
                 f"""SELECT DISTINCT CAST(substr(date_first, 1, 4) AS INTEGER) AS year
                    FROM events e JOIN documents d ON d.id = e.document_id
                    WHERE {visible(guild)} AND substr(date_first, 1, 4) = substr(date_last, 1, 4)
@@ -788,23 +908,25 @@ class Store:
                    ORDER BY year""",
                 (last, first),
             )
+        )
         return [row["year"] for row in rows]
 
-    async def _events(
-        self, where: str, params: Iterable[Any], limit: int = -1, offset: int = 0
+    def _events(
+        self, conn: sqlite3.Connection, where: str, params: Iterable[Any], limit: int = -1, offset: int = 0
     ) -> list[EventFact]:
-        rows = await self._all(
-            _EVENT_SQL + where + _EVENT_ORDER + f" LIMIT {int(limit)} OFFSET {int(offset)}", params
+        rows = _rows(
+            conn, _EVENT_SQL + where + _EVENT_ORDER + f" LIMIT {int(limit)} OFFSET {int(offset)}", params
         )
-        return await self._event_facts(rows)
+        return self._event_facts(conn, rows)
 
-    async def _event_facts(self, rows: list[sqlite3.Row]) -> list[EventFact]:
+    def _event_facts(self, conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[EventFact]:
         """Events from their rows, with the actors each links."""
         if not rows:
             return []
         ids = [row["id"] for row in rows]
         names: dict[int, list[str]] = {}
-        for row in await self._all(
+        for row in _rows(
+            conn,
             f"""SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
                 WHERE ea.event_id IN ({",".join("?" * len(ids))}) ORDER BY ea.position""",
             ids,
@@ -844,65 +966,80 @@ class Store:
             query = fts_match(parse_terms(topic) if isinstance(topic, str) else list(topic))
             if query is None:
                 return []
-            async with self._snapshot():
-                found = await self._quotes(
-                    clause, params, limit, hits=_topic_hits(SEARCH_WINDOW), query=query
+
+            def about(conn: sqlite3.Connection) -> list[QuoteFact]:
+                found = self._quotes(
+                    conn, clause, params, limit, hits=_topic_hits(SEARCH_WINDOW), query=query
                 )
                 if len(found) < limit:
-                    found = await self._quotes(clause, params, limit, hits=_topic_hits(-1), query=query)
-            return found
-        async with self._snapshot():
-            if speaker is None:
-                return await self._quotes(clause, params, limit)
-            found = await self._all("SELECT id FROM actors WHERE name = ?", params)
-            return await self._speaker_quotes(found[0][0], guild, limit) if found else []
+                    found = self._quotes(conn, clause, params, limit, hits=_topic_hits(-1), query=query)
+                return found
 
-    async def _speaker_quotes(self, actor_id: int, guild: int | None, limit: int) -> list[QuoteFact]:
+            return await self._reader.read(about)
+        if speaker is None:
+            return await self._reader.read(lambda conn: self._quotes(conn, clause, params, limit))
+
+        def by(conn: sqlite3.Connection) -> list[QuoteFact]:
+            found = _rows(conn, "SELECT id FROM actors WHERE name = ?", params)
+            return self._speaker_quotes(conn, found[0][0], guild, limit) if found else []
+
+        return await self._reader.read(by)
+
+    def _speaker_quotes(
+        self, conn: sqlite3.Connection, actor_id: int, guild: int | None, limit: int
+    ) -> list[QuoteFact]:
         """A speaker's statements in date order, undated last. The page's dates come from the (speaker,
         date) index, and only the statements up to its last date (those sharing it sort by article) are
         read and sorted, not every statement of a much-quoted speaker."""
         seen = f"q.speaker_id = ? AND {visible(guild, 'q')}"
-        dates = await self._all(
+        dates = _rows(
+            conn,
             f"SELECT q.date FROM quotes q INDEXED BY quotes_speaker_date WHERE {seen} AND q.date IS NOT NULL"
             " ORDER BY q.date LIMIT ?",
             (actor_id, limit),
         )
         if limit >= 0 and len(dates) == limit:  # the page is dated through: up to its last date
-            return await self._quotes(
-                f" WHERE {seen} AND q.date IS NOT NULL AND q.date <= ?", (actor_id, dates[-1][0]), limit
+            return self._quotes(
+                conn, f" WHERE {seen} AND q.date IS NOT NULL AND q.date <= ?", (actor_id, dates[-1][0]), limit
             )
-        return await self._quotes(f" WHERE {seen}", (actor_id,), limit)  # undated ones complete the page
+        return self._quotes(conn, f" WHERE {seen}", (actor_id,), limit)  # undated ones complete the page
 
     async def random_quote(self, rng: random.Random, *, guild: int | None = None) -> QuoteFact | None:
         """A quote this server sees, chosen with ``rng`` (so tests and replays can seed it); None if none.
 
         Ids drawn uniformly between the lowest and highest, the first that is a statement this server sees
         taken: every statement equally likely, from one read of a few rows."""
-        async with self._snapshot():
-            bounds = "SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)"
-            low, high = (await self._all(bounds))[0]
-            if low is None:
-                return None
-            picks = [rng.randint(low, high) for _ in range(RANDOM_QUOTE_DRAWS)]
-            rows = await self._all(
-                "SELECT q.id FROM quotes q"
-                f" WHERE q.id IN (SELECT value FROM json_each(?)) AND {visible(guild, 'q')}",
-                (json.dumps(picks),),
-            )
-            found = {row[0] for row in rows}
-            chosen = next((pick for pick in picks if pick in found), None)
-            if chosen is None:  # this server sees few of the store's statements: draw among its own
-                chosen = await self._random_quote_id(rng, guild)
-                if chosen is None:
-                    return None
-            return (await self._quotes(" WHERE q.id = ?", (chosen,)))[0]
+        return await self._reader.read(lambda conn: self._random_quote(conn, rng, guild))
 
-    async def _random_quote_id(self, rng: random.Random, guild: int | None) -> int | None:
+    def _random_quote(
+        self, conn: sqlite3.Connection, rng: random.Random, guild: int | None
+    ) -> QuoteFact | None:
+        bounds = "SELECT (SELECT min(id) FROM quotes), (SELECT max(id) FROM quotes)"
+        low, high = (_rows(conn, bounds))[0]
+        if low is None:
+            return None
+        picks = [rng.randint(low, high) for _ in range(RANDOM_QUOTE_DRAWS)]
+        rows = _rows(
+            conn,
+            "SELECT q.id FROM quotes q"
+            f" WHERE q.id IN (SELECT value FROM json_each(?)) AND {visible(guild, 'q')}",
+            (json.dumps(picks),),
+        )
+        found = {row[0] for row in rows}
+        chosen = next((pick for pick in picks if pick in found), None)
+        if chosen is None:  # this server sees few of the store's statements: draw among its own
+            chosen = self._random_quote_id(conn, rng, guild)
+            if chosen is None:
+                return None
+        return (self._quotes(conn, " WHERE q.id = ?", (chosen,)))[0]
+
+    def _random_quote_id(self, conn: sqlite3.Connection, rng: random.Random, guild: int | None) -> int | None:
         """A document drawn in proportion to its statements (the counts the writer keeps), then one of
         its statements: every statement equally likely, without counting them all."""
-        documents = await self._all(
+        documents = _rows(
+            conn,
             f"SELECT d.id, d.quote_count FROM documents d WHERE {visible(guild)} AND d.quote_count > 0"
-            " ORDER BY d.id"
+            " ORDER BY d.id",
         )
         total = sum(row[1] for row in documents)
         if not total:
@@ -914,23 +1051,29 @@ class Store:
                 document = row[0]
                 break
             pick -= row[1]
-        chosen = await self._all(
-            "SELECT id FROM quotes WHERE document_id = ? ORDER BY id LIMIT 1 OFFSET ?", (document, pick)
+        chosen = _rows(
+            conn, "SELECT id FROM quotes WHERE document_id = ? ORDER BY id LIMIT 1 OFFSET ?", (document, pick)
         )
         return chosen[0][0]
 
     async def speakers(self, *, guild: int | None = None, limit: int = 10) -> list[str]:
         """Who spoke in the statements this server sees that were stored last (names, most recent first)."""
-        async with self._snapshot():
-            rows = await self._all(
-                "SELECT a.name FROM quotes q JOIN actors a ON a.id = q.speaker_id"
-                f" WHERE {visible(guild, 'q')} ORDER BY q.id DESC LIMIT ?",
-                (limit * 20,),
-            )
+        sql = (
+            "SELECT a.name FROM quotes q JOIN actors a ON a.id = q.speaker_id"
+            f" WHERE {visible(guild, 'q')} ORDER BY q.id DESC LIMIT ?"
+        )
+        rows = await self._reader.read(lambda conn: _rows(conn, sql, (limit * 20,)))
         return list(dict.fromkeys(row[0] for row in rows))[:limit]
 
-    async def _quotes(
-        self, clause: str, params: Iterable[Any], limit: int = -1, *, hits: str = "", query: str = ""
+    def _quotes(
+        self,
+        conn: sqlite3.Connection,
+        clause: str,
+        params: Iterable[Any],
+        limit: int = -1,
+        *,
+        hits: str = "",
+        query: str = "",
     ) -> list[QuoteFact]:
         """Quotes matching ``clause``; with ``hits`` (see :func:`_topic_hits`), only those among them."""
         # The page's ids first, then their sentences: joining every match's sentence before the sort cost
@@ -949,7 +1092,7 @@ class Store:
             QuoteFact(
                 r["speaker"], r["kind"], r["text"], _date(r["date"]), r["sentence"], _citation(r, "position")
             )
-            for r in await self._all(sql, params)
+            for r in _rows(conn, sql, params)
         ]
 
     # -- full text -------------------------------------------------------------------------------------------
@@ -969,14 +1112,18 @@ class Store:
         every_term = fts_match(terms)
         if every_term is None or limit <= 0:
             return []
-        hits = await self._search(every_term, limit, marks, guild)
         any_term = fts_match(terms, any_term=True)
-        if not hits and any_term and any_term != every_term:
-            hits = await self._search(any_term, limit, marks, guild)
-        return hits
 
-    async def _search(
-        self, query: str, limit: int, marks: tuple[str, str], guild: int | None
+        def work(conn: sqlite3.Connection) -> list[SearchHit]:
+            hits = self._search(conn, every_term, limit, marks, guild)
+            if not hits and any_term and any_term != every_term:
+                hits = self._search(conn, any_term, limit, marks, guild)
+            return hits
+
+        return await self._reader.read(work)
+
+    def _search(
+        self, conn: sqlite3.Connection, query: str, limit: int, marks: tuple[str, str], guild: int | None
     ) -> list[SearchHit]:
         """Best first among the :data:`SEARCH_WINDOW` most recently stored matching sentences: ranking
         every match of a common word would cost what the store holds, not what the answer shows. Where the
@@ -987,23 +1134,24 @@ class Store:
                   JOIN documents d ON d.id = s.document_id
                   WHERE sentences_fts MATCH ? AND sentences_fts.rowid >= ? AND {visible(guild)}
                   ORDER BY rank, s.id LIMIT ?"""
-        async with self._snapshot():
-            edge = await self._all(
-                "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
-                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                (query, SEARCH_WINDOW - 1),
-            )
-            since = edge[0][0] if edge else 0
-            rows = await self._all(sql, (marks[0], marks[1], _SNIPPET_TOKENS, query, since, limit))
-            if since and len(rows) < limit:
-                rows = await self._all(sql, (marks[0], marks[1], _SNIPPET_TOKENS, query, 0, limit))
+        edge = _rows(
+            conn,
+            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (query, SEARCH_WINDOW - 1),
+        )
+        since = edge[0][0] if edge else 0
+        rows = _rows(conn, sql, (marks[0], marks[1], _SNIPPET_TOKENS, query, since, limit))
+        if since and len(rows) < limit:
+            rows = _rows(conn, sql, (marks[0], marks[1], _SNIPPET_TOKENS, query, 0, limit))
         return [SearchHit(_citation(r, "position"), r["snippet"], r["text"]) for r in rows]
 
     # -- meta ------------------------------------------------------------------------------------------------
 
     async def meta(self, key: str) -> str | None:
-        async with self._snapshot():
-            rows = await self._all("SELECT value FROM meta WHERE key = ?", (key,))
+        rows = await self._reader.read(
+            lambda conn: _rows(conn, "SELECT value FROM meta WHERE key = ?", (key,))
+        )
         return rows[0]["value"] if rows else None
 
     async def set_meta(self, key: str, value: str) -> None:
