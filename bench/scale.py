@@ -311,14 +311,24 @@ def _budget(rounds: int) -> Iterator[int]:
 Call = Callable[[int], Awaitable[InteractionResult]]  # one call on one bot, given the round's number
 
 
+def _orders(count: int) -> list[list[int]]:
+    """Orders of ``count`` calls for successive rounds in which each call comes first, and right after each
+    of the others, equally often (a Williams design): a call slows the next one a little (the process that
+    answered is still finishing), and in a fixed cycle the same size would always pay for the same one."""
+    first = [0]
+    for step in range(1, count):  # 0, 1, count - 1, 2, count - 2, ...
+        first.append((step + 1) // 2 if step % 2 else count - step // 2)
+    orders = [[(call + shift) % count for call in first] for shift in range(count)]
+    return orders if count % 2 == 0 else orders + [order[::-1] for order in orders]
+
+
 async def _interleaved(calls: Sequence[Call], rounds: Iterable[int]) -> list[list[InteractionResult]]:
-    """Each of ``calls`` once per round, one at a time, for as many rounds as ``rounds`` yields; the first
-    call of a round moves on by one each round, so no bot is always called first (or right after the same
-    one). The results per call, in order."""
+    """Each of ``calls`` once per round, one at a time, in the round's order (``_orders``), for as many
+    rounds as ``rounds`` yields. The results per call, in order."""
     results: list[list[InteractionResult]] = [[] for _ in calls]
+    orders = _orders(len(calls))
     for number in rounds:
-        for shift in range(len(calls)):
-            index = (number + shift) % len(calls)
+        for index in orders[number % len(orders)]:
             results[index].append(await calls[index](number))
     return results
 
@@ -586,10 +596,11 @@ def report(results: list[dict[str, Any]]) -> str:
         "interleaved, in one run: a bot per size (`python -m bot run` on a copy of its store) and a bare "
         '"pong" bot run at the same time, each in a process of its own and on a loopback stand-in of its '
         "own, the stand-ins and the timing in one more process. Each row's calls go round-robin, one on "
-        "each size and a /ping on the bare bot, then again (who goes first moves on by one each round), so "
-        'a row\'s sizes, its ratio and its "vs bare" (against the /pings of the same rounds) compare calls '
-        "made at the same moments; `bare bot /ping` is all of those pings (one bot: the same in every "
-        "column). Memory is each bot process's own; start times are measured afterwards, one size at a "
+        "each size and a /ping on the bare bot, then again (in orders where each goes first, and right "
+        'after each of the others, equally often), so a row\'s sizes, its ratio and its "vs bare" (against '
+        "the /pings of the same rounds) compare calls made at the same moments; `bare bot /ping` is all of "
+        "those pings (one bot: the same in every column). Memory is each bot process's own; start times are "
+        "measured afterwards, one size at a "
         f"time. Targets (issue 14, at 10,000 articles): median within {PONG_FACTOR:g}× the bare bot, p99 "
         f"under {P99_MS:g} ms, and within {SIZE_FACTOR:g}× the smallest store.",
         "",

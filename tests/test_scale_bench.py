@@ -4,7 +4,9 @@ bench scale` does the measuring)."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -39,28 +41,27 @@ def result(size: int, help_ms: float, actor_ms: float, rss: float) -> dict[str, 
     }
 
 
-async def test_a_row_calls_each_bot_once_per_round_and_none_always_first() -> None:
-    calls: list[tuple[str, int]] = []
+@pytest.mark.parametrize("count", [2, 3, 4])
+async def test_a_row_calls_each_bot_once_per_round_each_first_and_after_each_other_equally_often(
+    count: int,
+) -> None:
+    calls: list[tuple[int, int]] = []
 
-    def bot(name: str):
+    def bot(index: int):
         async def call(number: int) -> str:
-            calls.append((name, number))
-            return f"{name}{number}"
+            calls.append((number, index))
+            return f"{index}:{number}"
 
         return call
 
-    results = await _interleaved([bot("a"), bot("b"), bot("ping")], range(4))
-    assert calls == [
-        ("a", 0), ("b", 0), ("ping", 0),
-        ("b", 1), ("ping", 1), ("a", 1),
-        ("ping", 2), ("a", 2), ("b", 2),
-        ("a", 3), ("b", 3), ("ping", 3),
-    ]  # fmt: skip
-    assert results == [
-        ["a0", "a1", "a2", "a3"],
-        ["b0", "b1", "b2", "b3"],
-        ["ping0", "ping1", "ping2", "ping3"],
-    ]
+    rounds = 2 * count * (count - 1)  # whole cycles of the orders for 2, 3 and 4 calls
+    results = await _interleaved([bot(index) for index in range(count)], range(rounds))
+    assert results == [[f"{index}:{number}" for number in range(rounds)] for index in range(count)]
+    orders = [[index for number, index in calls if number == round_] for round_ in range(rounds)]
+    assert all(sorted(order) == list(range(count)) for order in orders)  # each bot once in every round
+    assert Counter(order[0] for order in orders) == dict.fromkeys(range(count), rounds // count)
+    after = Counter(pair for order in orders for pair in itertools.pairwise(order))
+    assert after == dict.fromkeys(itertools.permutations(range(count), 2), rounds // count)
 
 
 def test_each_command_is_a_row_with_its_growth_its_ratio_to_the_bare_bot_and_a_verdict() -> None:
