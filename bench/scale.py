@@ -6,11 +6,11 @@ on a copy of its store, so that a noisy shared machine slows every size alike: t
 of its own) starts a bare "pong" bot (``bench.commands.BareBot``) and one ``python -m bot run`` per size, each
 bot in a child process and on a loopback stand-in of its own; the stand-ins and the timing share the phase's
 event loop. Every row (a command with its options, an autocomplete, a context menu, the chart) is called
-round-robin: once on each size and a /ping on the bare bot, then again, each size asked about its own store
-(``Probe``). So neither the stand-in's work (it shares no event loop with a bot) nor its memory (it keeps
-every interaction and message) counts as a bot's. Latency is INTERACTION_CREATE sent → callback received;
-memory is each bot process's own resident set (VmRSS, and its peak VmHWM, from /proc/<pid>/status). The
-``start`` phase then times process start → IDENTIFY and → first answer, one size at a time. The commands,
+round-robin: once on each size and a /ping on the bare bot, then again (``_orders``), each size asked about
+its own store (``Probe``). So neither the stand-in's work (it shares no event loop with a bot) nor its memory
+(it keeps every interaction and message) counts as a bot's. Latency is INTERACTION_CREATE sent → callback
+received; memory is each bot process's own resident set (VmRSS, and its peak VmHWM, from /proc/<pid>/status).
+The ``start`` phase then times process start → IDENTIFY and → first answer, one size at a time. The commands,
 options and context menus measured are the ones the bots synced to their stand-ins.
 """
 
