@@ -1,13 +1,17 @@
 """How every answer's cost grows with the store: 100, 1,000 and 10,000 generated articles.
 
 Stores are built once by the real ingest (generation + extraction + write) and kept under ``bench/out/scale``
-keyed by seed, size and extractor version. Each size is then measured on a copy of its store in phases, each
-a process of its own holding the loopback stand-in and the timing, while the bot under test runs in a child
-process: ``python -m bot run`` pointed at the stand-in, or a bare "pong" bot (``bench.commands.BareBot``).
-So neither the stand-in's work (it shares no event loop with the bot) nor its memory (it keeps every
-interaction and message) counts as the bot's. Latency is INTERACTION_CREATE sent → callback received; memory
-is the bot process's own resident set (VmRSS, and its peak VmHWM, from /proc/<pid>/status). The commands,
-options and context menus measured are the ones the bot synced to the stand-in.
+keyed by seed, size and extractor version. The sizes are then measured together, interleaved in one run, each
+on a copy of its store, so that a noisy shared machine slows every size alike: the ``bots`` phase (a process
+of its own) starts a bare "pong" bot (``bench.commands.BareBot``) and one ``python -m bot run`` per size, each
+bot in a child process and on a loopback stand-in of its own; the stand-ins and the timing share the phase's
+event loop. Every row (a command with its options, an autocomplete, a context menu, the chart) is called
+round-robin: once on each size and a /ping on the bare bot, then again (``_orders``), each size asked about
+its own store (``Probe``). So neither the stand-in's work (it shares no event loop with a bot) nor its memory
+(it keeps every interaction and message) counts as a bot's. Latency is INTERACTION_CREATE sent → callback
+received; memory is each bot process's own resident set (VmRSS, and its peak VmHWM, from /proc/<pid>/status).
+The ``start`` phase then times process start → IDENTIFY and → first answer, one size at a time. The commands,
+options and context menus measured are the ones the bots synced to their stand-ins.
 """
 
 from __future__ import annotations
@@ -25,14 +29,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
-from contextlib import asynccontextmanager, closing, suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import AsyncExitStack, ExitStack, asynccontextmanager, closing, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from bench.generate import write_corpus
 from bench.ingest import write_section
+from bot.standin import InteractionResult, Message, StandIn, User
 from bot.standin.limits import CHAT_INPUT, MESSAGE_COMMAND, SUB_COMMAND, SUB_COMMAND_GROUP
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,10 +49,11 @@ DOC = REPO / "docs" / "benchmarks.md"
 ROUNDS = 50
 ROW_BUDGET_S = 15.0
 PROFILED = 500
+FIRST_CALLS = 30  # /actor on each size's most mentioned actors, before anything is cached
 START_TIMEOUT_S = 60.0
 READY_WAIT_S = 3.0  # discord.py's on_ready comes guild_ready_timeout (2 s) after the last GUILD_CREATE
 STOP_TIMEOUT_S = 10.0
-FIGURES = 2  # the layout of a size's saved figures (2: bots in their own processes); --reuse needs it
+FIGURES = 3  # the layout of a size's saved figures (3: all sizes interleaved in one run); --reuse needs it
 T = TypeVar("T")
 
 
@@ -244,23 +251,34 @@ async def _ready(standin, process: asyncio.subprocess.Process, probe: str) -> No
     await asyncio.sleep(READY_WAIT_S)
 
 
-async def _bot_phase(kind: str, db: Path, rounds: int, profiled: int) -> dict[str, Any]:
-    """The stand-in and the timing here; the bot (``python -m bot run``, or the bare bot) in a child."""
-    from bot.standin import StandIn
+@dataclass(frozen=True)
+class _Bot:
+    """A bot under test: its own process, on its own stand-in (which runs in the phase's process)."""
+
+    standin: StandIn
+    process: asyncio.subprocess.Process
+
+
+async def _bots_phase(dbs: Sequence[Path], rounds: int, profiled: int) -> dict[str, Any]:
+    """The bare bot and one ``python -m bot run`` per store, started together, each in a child process and
+    on a stand-in of its own; the stand-ins and the timing here, in one event loop."""
     from bot.standin.testing import build_test_guild
 
-    standin = StandIn(heartbeat_interval=5.0, response_timeout=60.0, settle=0.0)
-    build_test_guild(standin)
-    bot = ("-m", "bench", "scale", "--phase", "bare-bot") if kind == "bare" else ("-m", "bot", "run")
-    async with standin:
+    async def start(stack: AsyncExitStack, argv: Sequence[str], db: Path) -> _Bot:
+        standin = StandIn(heartbeat_interval=5.0, response_timeout=60.0, settle=0.0)
+        build_test_guild(standin)
+        await stack.enter_async_context(standin)
         environment = _bot_environment(standin, db, db.parent / "no-articles")  # not there: no ingest
-        async with _child(*bot, environment=environment) as process:
-            await _ready(standin, process, "ping" if kind == "bare" else "help")
-            if kind == "bare":
-                await _times(standin, "ping", {}, 20)
-                pings = await _times(standin, "ping", {}, rounds * 2)
-                return {"rows": {"bare bot /ping": _summary(pings)}, **_memory_mb(process.pid)}
-            return await _measure_bot(standin, process.pid, probe(db), rounds, profiled)
+        return _Bot(standin, await stack.enter_async_context(_child(*argv, environment=environment)))
+
+    async with AsyncExitStack() as stack:
+        bare = await start(stack, ("-m", "bench", "scale", "--phase", "bare-bot"), dbs[0])  # reads no store
+        bots = [await start(stack, ("-m", "bot", "run"), db) for db in dbs]
+        async with asyncio.TaskGroup() as group:
+            group.create_task(_ready(bare.standin, bare.process, "ping"))
+            for bot in bots:
+                group.create_task(_ready(bot.standin, bot.process, "help"))
+        return await _measure_bots(bare, bots, [probe(db) for db in dbs], rounds, profiled)
 
 
 async def _serve_bare() -> None:
@@ -281,7 +299,7 @@ async def _serve_bare() -> None:
 
 
 def _budget(rounds: int) -> Iterator[int]:
-    """``rounds`` calls, or fewer (at least 5) once a row has taken ROW_BUDGET_S: a slow command at 10,000
+    """``rounds`` rounds, or fewer (at least 5) once a row has taken ROW_BUDGET_S: a slow command at 10,000
     articles would otherwise take many minutes."""
     started = time.perf_counter()
     for number in range(rounds):
@@ -290,7 +308,51 @@ def _budget(rounds: int) -> Iterator[int]:
         yield number
 
 
-async def _times(standin, command: str, options: dict[str, Any], count: int, **kwargs) -> list[float]:
+Call = Callable[[int], Awaitable[InteractionResult]]  # one call on one bot, given the round's number
+
+
+def _orders(count: int) -> list[list[int]]:
+    """Orders of ``count`` calls for successive rounds in which each call comes first, and right after each
+    of the others, equally often (a Williams design): a call slows the next one a little (the process that
+    answered is still finishing), and in a fixed cycle the same size would always pay for the same one."""
+    first = [0]
+    for step in range(1, count):  # 0, 1, count - 1, 2, count - 2, ...
+        first.append((step + 1) // 2 if step % 2 else count - step // 2)
+    orders = [[(call + shift) % count for call in first] for shift in range(count)]
+    return orders if count % 2 == 0 else orders + [order[::-1] for order in orders]
+
+
+async def _interleaved(calls: Sequence[Call], rounds: Iterable[int]) -> list[list[InteractionResult]]:
+    """Each of ``calls`` once per round, one at a time, in the round's order (``_orders``), for as many
+    rounds as ``rounds`` yields. The results per call, in order."""
+    results: list[list[InteractionResult]] = [[] for _ in calls]
+    orders = _orders(len(calls))
+    for number in rounds:
+        for index in orders[number % len(orders)]:
+            results[index].append(await calls[index](number))
+    return results
+
+
+def _slash(bot: _Bot, command: str, options: dict[str, Any] | None = None, user: User | None = None) -> Call:
+    return lambda _: bot.standin.slash(command, options, user=user)
+
+
+def _autocomplete(bot: _Bot, command: str, typed: dict[str, str], option: str, user: User | None) -> Call:
+    return lambda _: bot.standin.autocomplete(command, typed, option, user=user)
+
+
+def _menu(bot: _Bot, menu: str, target: Message) -> Call:
+    return lambda _: bot.standin.message_command(menu, target)
+
+
+def _actor_by_rank(bot: _Bot, actors: Sequence[str]) -> Call:
+    """/actor on the round's actor: the first round's on the first of ``actors``, and so on."""
+    return lambda number: bot.standin.slash("actor", {"name": actors[number]})
+
+
+async def _times(
+    standin: StandIn, command: str, options: dict[str, Any], count: int, **kwargs
+) -> list[float]:
     values = []
     for _ in range(count):
         result = await standin.slash(command, options, **kwargs)
@@ -314,82 +376,117 @@ def _chat_commands(definitions: list[dict[str, Any]]) -> Iterator[tuple[str, lis
             yield from leaves(definition["name"], definition.get("options") or [])
 
 
-async def _measure_bot(standin, pid: int, p: Probe, rounds: int, profiled: int) -> dict[str, Any]:
-    owner = standin.find_user("owner")
-    rows: dict[str, dict[str, float]] = {}
-    answers: dict[str, dict[str, float]] = {}
+async def _measure_bots(
+    bare: _Bot, bots: Sequence[_Bot], probes: Sequence[Probe], rounds: int, profiled: int
+) -> dict[str, Any]:
+    """Every row, its calls made round-robin: one on each of ``bots`` (each asked about its own store:
+    ``probes``) and a /ping on ``bare``, then again."""
     not_measured: list[str] = []
-    errors: dict[str, str] = {}
-    # /actor, first call: each of the most mentioned actors once (nothing cached yet)
-    first = [(await standin.slash("actor", {"name": name})).ack_latency for name in p.actors[:30]]
-    rows["/actor biggest actors, first call"] = _summary(first)
-    table = cases(p)
-    definitions = standin.commands[None]  # what the bot synced (global commands)
+    sized: list[dict[str, Any]] = [
+        {"rows": {}, "answers": {}, "not_measured": not_measured, "errors": {}} for _ in bots
+    ]
+    pings: dict[str, list[float | None]] = {}  # the bare bot's, per row
+
+    async def rotate(
+        row: str, calls: Sequence[Call], rounds: Iterable[int], *, acknowledged: bool = True
+    ) -> list[list[InteractionResult]]:
+        """``row``'s calls, one per bot; their acknowledgements are the row (unless not ``acknowledged``),
+        the first refusal of each bot its error."""
+        *results, pinged = await _interleaved([*calls, _slash(bare, "ping")], rounds)
+        pings[row] = [result.ack_latency for result in pinged]
+        for figures, made in zip(sized, results, strict=True):
+            if acknowledged:
+                figures["rows"][row] = _summary([result.ack_latency for result in made])
+            refusal = next((result.rejections[0] for result in made if result.rejections), None)
+            if refusal:
+                message = f"HTTP {refusal.status}, code {refusal.code}: {refusal.body.get('message')}"
+                figures["errors"].setdefault(row, message)
+        return results
+
+    await _times(bare.standin, "ping", {}, 20)  # warm-up
+    # /actor, first call: each size's most mentioned actors by rank, once each (nothing cached yet)
+    first = [_actor_by_rank(bot, p.actors) for bot, p in zip(bots, probes, strict=True)]
+    ranks = range(min(FIRST_CALLS, *(len(p.actors) for p in probes)))
+    await rotate("/actor biggest actors, first call", first, ranks)
+    owners = [bot.standin.find_user("owner") for bot in bots]
+    tables = [cases(p) for p in probes]
+    definitions = bots[0].standin.commands[None]  # what the bot synced (global commands), the same for each
     for name, parameters in _chat_commands(definitions):
-        user = owner if name.split()[0] in ADMIN_COMMANDS else None
+        users = owners if name.split()[0] in ADMIN_COMMANDS else [None] * len(bots)
         required = any(parameter.get("required") for parameter in parameters)
-        for label, typed_options in table.get(name, [] if required else [("", {})]):
-            options = {k: standin.find_channel(v) if k == "channel" else v for k, v in typed_options.items()}
-            await _times(standin, name, options, 3, user=user)  # warm-up
-            acks, done = [], []
-            for _ in _budget(rounds):
-                result = await standin.slash(name, options, user=user)
-                acks.append(result.ack_latency)
-                done.append(result.last_activity - result.dispatched_at if result.dispatched_at else None)
-                if result.rejections:
-                    refusal = result.rejections[0]
-                    message = f"HTTP {refusal.status}, code {refusal.code}: {refusal.body.get('message')}"
-                    errors.setdefault(f"/{name} {label}".rstrip(), message)
-            row = f"/{name} {label}".rstrip()
-            rows[row] = _summary(acks)
-            if result.deferred:
-                answers[row] = _summary(done)
-        if required and name not in table:
+        rows = (table.get(name, [] if required else [("", {})]) for table in tables)
+        for variants in zip(*rows, strict=True):  # the same row on each size, with its own options
+            row = f"/{name} {variants[0][0]}".rstrip()
+            calls = []
+            for bot, user, (_, typed_options) in zip(bots, users, variants, strict=True):
+                options = {
+                    k: bot.standin.find_channel(v) if k == "channel" else v for k, v in typed_options.items()
+                }
+                await _times(bot.standin, name, options, 3, user=user)  # warm-up
+                calls.append(_slash(bot, name, options, user))
+            for figures, made in zip(sized, await rotate(row, calls, _budget(rounds)), strict=True):
+                if made[-1].deferred:
+                    done = [r.last_activity - r.dispatched_at if r.dispatched_at else None for r in made]
+                    figures["answers"][row] = _summary(done)
+        if required and name not in tables[0]:
             not_measured.append(f"/{name}")
         for parameter in parameters:
             if not parameter.get("autocomplete"):
                 continue
             option = parameter["name"]
-            typed = TYPED.get((name, option), "a")
-            await standin.autocomplete(name, {option: typed}, option, user=user)  # warm-up
-            values = []
-            for _ in _budget(rounds):
-                result = await standin.autocomplete(name, {option: typed}, option, user=user)
-                values.append(result.ack_latency)
-            rows[f"/{name} {option}: autocomplete"] = _summary(values)
+            typed = {option: TYPED.get((name, option), "a")}
+            for bot, user in zip(bots, users, strict=True):
+                await bot.standin.autocomplete(name, typed, option, user=user)  # warm-up
+            calls = [
+                _autocomplete(bot, name, typed, option, user) for bot, user in zip(bots, users, strict=True)
+            ]
+            await rotate(f"/{name} {option}: autocomplete", calls, _budget(rounds))
     # the chart: its answer (a deferred PNG), not only the acknowledgement
-    chart = []
-    await standin.slash("timeline", {"actor": p.biggest, "chart": True})  # warm-up: imports the plotting
-    for _ in range(max(3, rounds // 10)):
-        result = await standin.slash("timeline", {"actor": p.biggest, "chart": True})
-        chart.append(result.last_activity - result.dispatched_at)
-    answers["/timeline chart: biggest actor"] = _summary(chart)
+    calls = []
+    for bot, p in zip(bots, probes, strict=True):
+        chart = {"actor": p.biggest, "chart": True}
+        await bot.standin.slash("timeline", chart)  # warm-up: imports the plotting
+        calls.append(_slash(bot, "timeline", chart))
+    row = "/timeline chart: biggest actor"
+    charts = await rotate(row, calls, range(max(3, rounds // 10)), acknowledged=False)
+    for figures, made in zip(sized, charts, strict=True):
+        figures["answers"][row] = _summary([result.last_activity - result.dispatched_at for result in made])
     for menu in (definition["name"] for definition in definitions if definition["type"] == MESSAGE_COMMAND):
-        target = standin.user_message(" met ".join(p.actors[:3]) + ".")
-        values = [(await standin.message_command(menu, target)).ack_latency for _ in _budget(rounds)]
-        rows[f"menu {menu}"] = _summary(values)
-    before = _memory_mb(pid)["rss_mb"]
-    for name in p.actors[:profiled]:
-        await standin.slash("actor", {"name": name})
-    after = _memory_mb(pid)
-    memory = {
+        calls = []
+        for bot, p in zip(bots, probes, strict=True):
+            target = bot.standin.user_message(" met ".join(p.actors[:3]) + ".")
+            calls.append(_menu(bot, menu, target))
+        await rotate(f"menu {menu}", calls, _budget(rounds))
+    for figures, bot, p in zip(sized, bots, probes, strict=True):  # one after the other: memory, not latency
+        figures["memory"] = await _profile(bot, p.actors[:profiled])
+    bare_memory = _memory_mb(bare.process.pid)
+    every_ping = [value for values in pings.values() for value in values]
+    return {
+        "bare": {
+            "rows": {"bare bot /ping": _summary(every_ping)},
+            "during": {row: _summary(values) for row, values in pings.items()},
+            **bare_memory,
+        },
+        "sizes": sized,
+    }
+
+
+async def _profile(bot: _Bot, actors: Sequence[str]) -> dict[str, float]:
+    """The bot process's memory before and after /actor on each of ``actors``."""
+    before = _memory_mb(bot.process.pid)["rss_mb"]
+    for name in actors:
+        await bot.standin.slash("actor", {"name": name})
+    after = _memory_mb(bot.process.pid)
+    return {
         "before_mb": before,
         "after_mb": after["rss_mb"],
         "peak_mb": after["peak_mb"],
-        "profiled": min(profiled, len(p.actors)),
-    }
-    return {
-        "rows": rows,
-        "answers": answers,
-        "memory": memory,
-        "not_measured": not_measured,
-        "errors": errors,
+        "profiled": len(actors),
     }
 
 
 async def _start_phase(db: Path, articles: Path) -> dict[str, Any]:
     """`python -m bot run` against the stand-in: from the process start to READY and to a first answer."""
-    from bot.standin import StandIn
     from bot.standin.testing import build_test_guild
 
     standin = StandIn(heartbeat_interval=5.0, response_timeout=60.0, settle=0.0)
@@ -413,20 +510,21 @@ async def _start_phase(db: Path, articles: Path) -> dict[str, Any]:
 
 
 def _phase(argv: Sequence[str]) -> int:
-    if list(argv) == ["bare-bot"]:  # the bare bot's own process, started by the bare phase
+    if list(argv) == ["bare-bot"]:  # the bare bot's own process, started by the bots phase
         asyncio.run(_serve_bare())
         return 0
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["bare", "bot", "start"])
-    parser.add_argument("db", type=Path)
+    parser.add_argument("kind", choices=["bots", "start"])
+    parser.add_argument("dbs", type=Path, nargs="+", help="the stores (start: one)")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--profiled", type=int, default=PROFILED)
     parser.add_argument("--articles", type=Path)
     args = parser.parse_args(argv)
     if args.kind == "start":
-        result = asyncio.run(_start_phase(args.db, args.articles))
+        (db,) = args.dbs
+        result = asyncio.run(_start_phase(db, args.articles))
     else:
-        result = asyncio.run(_bot_phase(args.kind, args.db, args.rounds, args.profiled))
+        result = asyncio.run(_bots_phase(args.dbs, args.rounds, args.profiled))
     print(json.dumps(result))
     return 0
 
@@ -440,17 +538,28 @@ def _run_phase(*args: str) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure(size: int, rounds: int, profiled: int) -> dict[str, Any]:
-    """Every figure for one store size, on a copy of the cached store (the bot writes its settings)."""
-    db = build_store(size)
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        copy = Path(tmp) / "store.db"
-        shutil.copyfile(db, copy)
-        bare = _run_phase("bare", str(copy), "--rounds", str(rounds))
-        ours = _run_phase("bot", str(copy), "--rounds", str(rounds), "--profiled", str(profiled))
-        start = _run_phase("start", str(copy), "--articles", str(corpus_folder(size)))
-    build = json.loads(db.with_suffix(".json").read_text(encoding="utf-8"))
-    return {"figures": FIGURES, "size": size, "bare": bare, **ours, "start": start, "build": build}
+def measure(sizes: Sequence[int], rounds: int, profiled: int) -> list[dict[str, Any]]:
+    """Every figure for these store sizes, each on a copy of its cached store (the bots write their
+    settings): latency and memory with every size's bot running at once, then each size's start times."""
+    stores = [build_store(size) for size in sizes]
+    run = datetime.now(UTC).isoformat(timespec="seconds")
+    with ExitStack() as stack:
+        copies = []
+        for size, db in zip(sizes, stores, strict=True):
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"bench-scale-{size}-")))
+            copies.append(folder / "store.db")
+            shutil.copyfile(db, copies[-1])
+        together = _run_phase("bots", *map(str, copies), "--rounds", str(rounds), "--profiled", str(profiled))
+        starts = [
+            _run_phase("start", str(copy), "--articles", str(corpus_folder(size)))
+            for size, copy in zip(sizes, copies, strict=True)
+        ]
+    results = []
+    for size, db, figures, start in zip(sizes, stores, together["sizes"], starts, strict=True):
+        build = json.loads(db.with_suffix(".json").read_text(encoding="utf-8"))
+        saved = {"figures": FIGURES, "run": run, "sizes": list(sizes), "size": size, "bare": together["bare"]}
+        results.append(saved | figures | {"start": start, "build": build})
+    return results
 
 
 # -- the table ---------------------------------------------------------------------------------------------
@@ -475,19 +584,25 @@ def report(results: list[dict[str, Any]]) -> str:
     small, large = results[0], results[-1]
     sizes = " | ".join(f"{r['size']:,}" for r in results)
     ratio = f"{large['size']:,}/{small['size']:,}"
-    pong = large["bare"]["rows"]["bare bot /ping"]["median_ms"]
+    pings = large["bare"]["rows"]["bare bot /ping"]
     lines = [
         "## Scale",
         "",
         f"`python -m bench scale` on {platform.machine()} / Python {platform.python_version()} / SQLite "
         f"{sqlite3.sqlite_version}, {time.strftime('%Y-%m-%d')}. Stores of {sizes} generated articles "
-        "(`bench/generate.py`, seed 1, built by `python -m bot ingest`). Dispatch → acknowledgement through "
-        f"the loopback stand-in, median (p99) ms of {small['rows']['/help']['n']} calls, one at a time (at "
-        f"least 5 once a command took {ROW_BUDGET_S:g} s); the bare bot answers /ping in the same run. Each "
-        "bot runs in a process of its own (`python -m bot run`), the stand-in and the timing in another; "
-        "memory is the bot process's own. Targets (issue 14, at 10,000 articles): median within "
-        f"{PONG_FACTOR:g}× the bare bot, p99 under {P99_MS:g} ms, and within {SIZE_FACTOR:g}× the smallest "
-        "store.",
+        "(`bench/generate.py`, seed 1, built by `python -m bot ingest`). Dispatch → acknowledgement "
+        f"through the loopback stand-in, median (p99) ms of {small['rows']['/help']['n']} calls per size, "
+        f"one at a time (at least 5 rounds once a row took {ROW_BUDGET_S:g} s). The sizes are measured "
+        "interleaved, in one run: a bot per size (`python -m bot run` on a copy of its store) and a bare "
+        '"pong" bot run at the same time, each in a process of its own and on a loopback stand-in of its '
+        "own, the stand-ins and the timing in one more process. Each row's calls go round-robin, one on "
+        "each size and a /ping on the bare bot, then again (in orders where each goes first, and right "
+        'after each of the others, equally often), so a row\'s sizes, its ratio and its "vs bare" (against '
+        "the /pings of the same rounds) compare calls made at the same moments; `bare bot /ping` is all of "
+        "those pings (one bot: the same in every column). Memory is each bot process's own; start times are "
+        "measured afterwards, one size at a "
+        f"time. Targets (issue 14, at 10,000 articles): median within {PONG_FACTOR:g}× the bare bot, p99 "
+        f"under {P99_MS:g} ms, and within {SIZE_FACTOR:g}× the smallest store.",
         "",
         f"| command | {sizes} | {ratio} | vs bare | target |",
         "|---|" + "---:|" * (len(results) + 3),
@@ -502,6 +617,7 @@ def report(results: list[dict[str, Any]]) -> str:
         if not (first and last):
             lines.append(f"| `{name}` | {' | '.join(cells)} | | | |")
             continue
+        pong = large["bare"]["during"].get(name, pings)["median_ms"]  # the /pings between the row's calls
         growth, over = last["median_ms"] / first["median_ms"], last["median_ms"] / pong
         ok = growth <= SIZE_FACTOR and over <= PONG_FACTOR and last["p99_ms"] < P99_MS
         lines.append(f"| `{name}` | {' | '.join(cells)} | {growth:.2f}× | {over:.1f}× | {_verdict(ok)} |")
@@ -546,17 +662,19 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _measured(size: int, args: argparse.Namespace) -> dict[str, Any]:
-    """Measure one size, or with ``--reuse`` take the figures saved by an earlier run on the same store
-    (measured the same way: ``FIGURES``)."""
-    saved = store_path(size).with_suffix(".measured.json")
-    if args.reuse and saved.exists():
-        result = json.loads(saved.read_text(encoding="utf-8"))
-        if result.get("figures") == FIGURES:
-            return result
-    result = measure(size, args.rounds, args.profiled)
-    saved.write_text(json.dumps(result), encoding="utf-8")
-    return result
+def _measured(sizes: Sequence[int], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Measure these sizes together, or with ``--reuse`` take the figures saved by an earlier run that
+    measured them together (and the same way: ``FIGURES``); each size's go to ``<store>.measured.json``."""
+    saved = [store_path(size).with_suffix(".measured.json") for size in sizes]
+    if args.reuse and all(path.exists() for path in saved):
+        results = [json.loads(path.read_text(encoding="utf-8")) for path in saved]
+        runs = {(result.get("figures"), result.get("run")) for result in results}
+        if len(runs) == 1 and runs.pop()[0] == FIGURES:
+            return results
+    results = measure(sizes, args.rounds, args.profiled)
+    for path, result in zip(saved, results, strict=True):
+        path.write_text(json.dumps(result), encoding="utf-8")
+    return results
 
 
 def main(argv: Sequence[str] = ()) -> int:
@@ -572,7 +690,9 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument(
         "--build-only", action="store_true", help="build (or find) the stores, measure nothing"
     )
-    parser.add_argument("--reuse", action="store_true", help="take the figures of sizes measured before")
+    parser.add_argument(
+        "--reuse", action="store_true", help="take the figures of an earlier run that measured these sizes"
+    )
     parser.add_argument("--no-write", action="store_true", help=f"print only; do not update {DOC.name}")
     args = parser.parse_args(argv)
     stores = {size: build_store(size, jobs=args.jobs) for size in args.sizes}
@@ -580,7 +700,7 @@ def main(argv: Sequence[str] = ()) -> int:
         for size, db in stores.items():
             print(f"{size:>6,} {db}")
         return 0
-    results = [_measured(size, args) for size in sorted(stores)]
+    results = _measured(sorted(stores), args)
     section = report(results)
     print(section)
     if not args.no_write:
