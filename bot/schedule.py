@@ -16,7 +16,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.text import escape, truncate
@@ -214,7 +214,7 @@ def read_zone(text: str, now: datetime) -> ZoneChoice | None:
     if (offset := _typed_offset(query)) is not None:
         return _zone_with_offset(offset, now.date())
     for candidate in (query, query.split(" ")[0] if " " in query else None):
-        cities = [name for name in zone_names() if _city(name) == candidate]
+        cities = _zones_by_city().get(candidate or "")
         if cities:
             return ZoneChoice(min(cities, key=lambda name: (name not in POPULAR_ZONES, len(name), name)))
     return None
@@ -222,6 +222,27 @@ def read_zone(text: str, now: datetime) -> ZoneChoice | None:
 
 def _city(name: str) -> str:
     return name.rsplit("/", 1)[-1].lower().replace("_", " ")
+
+
+@cache
+def _zones_by_city() -> dict[str, list[str]]:
+    """Zone names by their city, lower case ("new york": ["America/New_York"]), built once."""
+    cities: dict[str, list[str]] = {}
+    for name in zone_names():
+        cities.setdefault(_city(name), []).append(name)
+    return cities
+
+
+@cache
+def _zone_forms() -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
+    """Each zone name with the forms a typed query is matched against (lower case, "_" as spaces): the
+    whole name, its city, and its words; built once, since every keystroke ranks them all."""
+    forms = []
+    for name in zone_names():
+        full = name.lower().replace("_", " ")
+        parts = full.split("/")
+        forms.append((name, full, tuple(parts), tuple(word for part in parts for word in part.split())))
+    return tuple(forms)
 
 
 def _typed_offset(query: str) -> timedelta | None:
@@ -274,10 +295,9 @@ def _zone_with_offset(offset: timedelta, day: date) -> ZoneChoice | None:
     return ZoneChoice(zone, f"{zone} is {typed} today and {other} in half a year (daylight saving).")
 
 
-def _match_rank(query: str, name: str) -> int | None:
-    """How well ``query`` (lower case, words) matches a zone: 0 best, None when it does not."""
-    full = name.lower().replace("_", " ")
-    parts = full.split("/")
+def _match_rank(query: str, full: str, parts: tuple[str, ...], words: tuple[str, ...]) -> int | None:
+    """How well ``query`` (lower case, words) matches a zone (its :func:`_zone_forms`): 0 best, None when
+    it does not."""
     city = parts[-1]
     if query == full:
         return 0
@@ -285,7 +305,7 @@ def _match_rank(query: str, name: str) -> int | None:
         return 1
     if city.startswith(query):
         return 2
-    if full.startswith(query) or any(word.startswith(query) for part in parts for word in part.split()):
+    if full.startswith(query) or any(word.startswith(query) for word in words):
         return 3
     return 4 if query in full else None
 
@@ -296,7 +316,9 @@ def suggest_zones(text: str, limit: int = 25) -> list[str]:
     query = " ".join(text.strip().lower().replace("_", " ").split())
     if not query:
         return list(POPULAR_ZONES[:limit])
-    ranked = sorted((rank, name) for name in zone_names() if (rank := _match_rank(query, name)) is not None)
+    ranked = sorted(
+        (rank, name) for name, *forms in _zone_forms() if (rank := _match_rank(query, *forms)) is not None
+    )
     found = [name for _, name in ranked[:limit]]
     if len(found) < limit:
         found += [name for name in _close_spellings(query, limit) if name not in found]
@@ -304,16 +326,20 @@ def suggest_zones(text: str, limit: int = 25) -> list[str]:
 
 
 def _close_spellings(query: str, limit: int) -> list[str]:
-    cities: dict[str, list[str]] = {}
-    for name in zone_names():
-        cities.setdefault(name.rsplit("/", 1)[-1].lower().replace("_", " "), []).append(name)
+    cities = _zones_by_city()
     close = difflib.get_close_matches(query, list(cities), n=limit, cutoff=_CLOSE_MATCH_CUTOFF)
     return [name for city in close for name in cities[city]]
 
 
 def utc_offset(zone: ZoneInfo, at: datetime) -> str:
     """ "UTC+03:00" for Moscow, "UTC-04:00" for New York in summer."""
-    offset = at.astimezone(zone).utcoffset() or timedelta(0)
+    return _utc_offset(zone, at.replace(second=0, microsecond=0))
+
+
+@lru_cache(maxsize=4096)
+def _utc_offset(zone: ZoneInfo, minute: datetime) -> str:
+    """Per zone and minute (offsets change on the minute): autocomplete shows 25 at every keystroke."""
+    offset = minute.astimezone(zone).utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -158,12 +158,12 @@ class Briefing(
     @app_commands.command(name="preview", description="See today's briefing, just for you; changes nothing")
     async def preview(self, interaction: discord.Interaction) -> None:
         guild_id = self._guild_id(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # first: all of it takes a while
         schedule = await get_schedule(self.bot.store, guild_id)
         zone = schedule.zone if schedule else ZoneInfo("UTC")
         shown = await shown_items(self.bot.store, [guild_id])
         since = schedule.last_briefing_at if schedule else None
         state = ServerState(guild_id, local_date(self.bot.clock(), zone), since, shown[guild_id])
-        await interaction.response.defer(ephemeral=True, thinking=True)
         material = await load_material(self.bot.store, MAX_ARTICLES, guild_id, since, day=state.day)
         embed = briefing_embed(compose(material, state))
         note = "Preview: only you can see this, and it changes nothing."
