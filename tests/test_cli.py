@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import subprocess
 import sys
 import types
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.runner import limit_malloc_arenas
 from bot.store import LATEST_VERSION
 from tests.store_fixtures import FAKE_PIPELINE, REPO, assert_healthy
 from tests.test_ingest import ARTICLE_ONE, ARTICLE_TWO, wreck_page_of
@@ -285,3 +287,12 @@ def test_check_of_a_missing_store_or_not_a_store(tmp_path: Path) -> None:
     assert check(tmp_path / "none.db").stderr == f"error: {tmp_path / 'none.db'}: no store here\n"
     (tmp_path / "notes.db").write_text("my notes")
     assert "not a SQLite database" in check(tmp_path / "notes.db").stderr
+
+
+def test_malloc_arenas_are_capped_unless_the_operator_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False  # the operator's setting stands
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    assert limit_malloc_arenas() is True
