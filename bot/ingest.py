@@ -42,6 +42,7 @@ from bot.store.write import (
     fingerprints,
     finish_run,
     get_meta,
+    merge_search_indexes,
     set_meta,
     set_path,
     write_extraction,
@@ -53,6 +54,7 @@ KEY_SLUG_LIMIT = 60
 Status = Literal["added", "updated", "unchanged", "removed", "duplicate"]
 # The article folder as last checked by ensure_store: each file's (path, mtime_ns, size), and its refusals.
 SNAPSHOT_META = "articles_snapshot"
+MERGE_AFTER = 50  # documents written or removed in one run before the full-text indexes are merged
 log = logging.getLogger(__name__)
 
 
@@ -251,6 +253,9 @@ def ingest(
                 )
         for key in removed:
             writer.remove(key)
+        written = sum(1 for result in results if result.status in ("added", "updated"))
+        if written + len(removed) >= MERGE_AFTER:
+            writer.merge_search_indexes()
     finally:
         writer.close()
     results += [FileResult(key, stored[key].path, "removed", DocumentCounts(0, 0, 0)) for key in removed]
@@ -322,6 +327,9 @@ class _Writer:
             self._finish(conn, actors)
 
         self._write(key, change)
+
+    def merge_search_indexes(self) -> None:
+        self._write("the full-text indexes", merge_search_indexes)
 
     def counts(self, key: str) -> DocumentCounts:
         return DocumentCounts(0, 0, 0) if self.conn is None else document_counts(self.conn, key)

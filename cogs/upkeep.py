@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands, tasks
 
-from bot.store.schema import connect, integrity_problems
+from bot.store.schema import connect, integrity_problems, transaction
 from bot.store.servers import cancel_departures, forget_departed, record_departure
+from bot.store.write import merge_search_indexes
 
 if TYPE_CHECKING:
     from bot.client import BriefingBot
@@ -24,9 +25,14 @@ CHECK_DELAY = 3600.0  # seconds after start before the first weekly check
 
 
 def store_problems(path: Path) -> list[str]:
-    """The full integrity check on a connection of its own (the bot's reader stays free)."""
+    """The full integrity check on a connection of its own (the bot's reader stays free); a sound store's
+    full-text indexes are then merged, since articles added one at a time from Discord split them."""
     with closing(connect(path, create=False)) as conn:
-        return integrity_problems(conn)
+        problems = integrity_problems(conn)
+        if not problems:
+            with transaction(conn):
+                merge_search_indexes(conn)
+        return problems
 
 
 class Upkeep(commands.Cog):

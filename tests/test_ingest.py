@@ -340,6 +340,25 @@ def test_a_crash_midway_leaves_the_files_before_it_stored(five_articles: Path, d
                                                   "a3": "added", "a4": "added"}  # fmt: skip
 
 
+def search_segments(db: Path) -> int:
+    """How many b-trees (segments) the sentences' full-text index is split into."""
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute("SELECT count(DISTINCT segid) FROM sentences_fts_idx").fetchone()[0]
+
+
+@pytest.mark.parametrize(("merge_after", "merged"), [(5, True), (6, False)])
+def test_a_large_run_merges_the_full_text_indexes(
+    five_articles: Path, db: Path, monkeypatch: pytest.MonkeyPatch, merge_after: int, merged: bool
+) -> None:
+    monkeypatch.setattr("bot.ingest.MERGE_AFTER", merge_after)
+    run([five_articles], db)  # each article in a transaction of its own: a segment each, until merged
+    assert (search_segments(db) == 1) is merged
+    with closing(sqlite3.connect(db)) as conn:  # and the merged index still finds what it holds
+        assert conn.execute(
+            "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH 'note'"
+        ).fetchone() == (5,)
+
+
 @pytest.fixture
 def use_fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.ingest.default_pipeline", lambda: FAKE_PIPELINE)

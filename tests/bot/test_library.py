@@ -320,11 +320,13 @@ async def test_the_weekly_integrity_check_reports_a_sound_store_and_names_damage
     import shutil
 
     from cogs.upkeep import store_problems
-    from tests.test_ingest import wreck_page_of
+    from tests.test_ingest import search_segments, wreck_page_of
 
+    split = search_segments(bot.store.path)
     with caplog.at_level(logging.INFO, logger="cogs.upkeep"):
         await bot.get_cog("Upkeep").check_loop()
     assert "weekly integrity check of the store: sound" in caplog.text
+    assert split > 1 and search_segments(bot.store.path) == 1  # a sound store's indexes merged
     copy = tmp_path / "copy.db"
     async with bot.store.transaction():
         shutil.copy(bot.store.path, copy)
