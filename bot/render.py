@@ -227,7 +227,7 @@ def _profile_sections(profile: ActorProfile) -> list[_Section]:
         )
     for group in profile.relations[:MAX_RELATION_FIELDS]:
         lines, unformatted = _first_lines(group.actors, relation_line)
-        sections.append((group.label.capitalize(), lines, more, True, unformatted))
+        sections.append((group.label.capitalize(), lines, more, True, unformatted + group.more))
     if profile.events:
         lines, _ = _first_lines(profile.events, event_line)
         hidden = profile.total_events - len(lines)

@@ -237,3 +237,12 @@ def test_a_statement_is_said_within_its_limit_whatever_the_text(kind: str) -> No
     text = said(quote("*bold* " * 400, kind=kind), 300)
     assert 250 <= len(text) <= 300  # cut to fit, not far shorter
     assert text.startswith("“\\*bold\\*") if kind == "direct" else text.endswith("… *(reported)*")
+
+
+def test_a_relation_counts_the_actors_the_store_did_not_read():
+    base = profile("x", 1)
+    read = (RelatedActor("Egypt", (CITATION,)), RelatedActor("Russia", (CITATION,)))
+    group = RelationGroup("backs", "in", "Backed by", read, more=40)
+    embed = profile_embed(ActorProfile(**{**vars(base), "relations": (group,)}))
+    field = next(f for f in embed.fields if f.name == "Backed by")
+    assert field.value.splitlines()[-1] == "…and 40 more"

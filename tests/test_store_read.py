@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.extract.model import PartialDate
+from bot.extract.model import Actor, Extraction, Mention, PartialDate, Relation
 from bot.resolve import resolver_for
 from bot.store import LATEST_VERSION, Citation, Store, StoreError, TimelinePage
 from bot.store.query import fts_match, parse_terms
-from bot.store.read import _footprint
+from bot.store.read import RELATIONS_PER_GROUP, _footprint
 from bot.store.schema import connect, transaction
 from bot.store.write import Origin, finish_run, write_extraction
-from tests.store_fixtures import assert_healthy, fake_extract, make_document
+from tests.store_fixtures import assert_healthy, fake_extract, make_document, split_sentences
 
 LIBYA = [
     "Khalifa Haftar is the commander of the Libyan National Army. Russia backs Khalifa Haftar.",
@@ -573,3 +573,46 @@ async def test_a_long_background_read_does_not_hold_up_the_commands_reads(reader
     with pytest.raises(ValueError):
         async with reader.transaction(write=True, background=True):
             pass
+
+
+async def test_a_profile_reads_a_page_of_each_kind_of_link_and_counts_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "links.db"
+    sentence = ["Many back Haftar, who opposes his rivals."]
+
+    def backer(number: int) -> Actor:  # backs Haftar in 1, 2 or 3 statements
+        name = f"Backer {number:02d}"
+        links = [Relation("backs", "Khalifa Haftar", 1, 0)] * (1 + number % 3)
+        return Actor(name, "country", relations=links, mentions=[Mention(1, 0, name)])
+
+    haftar = Actor(
+        "Khalifa Haftar",
+        "person",
+        relations=[Relation("opposes", f"Rival {n}", 1, 0) for n in range(3)]
+        + [Relation("ally_of", "Egypt", 1, 0)],
+        mentions=[Mention(1, 0, "Haftar")],
+    )
+    egypt = Actor(
+        "Egypt",
+        "country",
+        relations=[Relation("ally_of", "Khalifa Haftar", 1, 0)],
+        mentions=[Mention(1, 0, "Egypt")],
+    )
+    actors = [haftar, egypt, *(backer(n) for n in range(40))]
+    document = make_document("links", sentence, title="Links", published=PartialDate(2020, 1))
+    conn = connect(path)
+    with transaction(conn):
+        write_extraction(conn, Extraction(document, split_sentences(sentence), actors, [], []), "v1", "t")
+        finish_run(conn, "v1", "t", "t")
+    conn.close()
+    async with await Store.open(path) as store:
+        profile = await store.actor("Khalifa Haftar")
+    assert profile is not None
+    groups = {(g.type, g.direction): g for g in profile.relations}
+    assert list(groups) == [("ally_of", "both"), ("backs", "in"), ("opposes", "out")]
+    ally = groups["ally_of", "both"]
+    assert [(a.name, a.attested) for a in ally.actors] == [("Egypt", 2)] and ally.more == 0  # both ways, once
+    backers = sorted(((f"Backer {n:02d}", 1 + n % 3) for n in range(40)), key=lambda b: (-b[1], b[0]))
+    backed = groups["backs", "in"]
+    assert [(a.name, a.attested) for a in backed.actors] == backers[:RELATIONS_PER_GROUP]
+    assert backed.more == 40 - RELATIONS_PER_GROUP
+    assert [a.name for a in groups["opposes", "out"].actors] == ["Rival 0", "Rival 1", "Rival 2"]

@@ -100,6 +100,7 @@ class RelationGroup:
     direction: Direction  # "both" for the symmetric ally_of
     label: str
     actors: tuple[RelatedActor, ...]
+    more: int = 0  # other actors linked so, beyond ``actors`` (not read)
 
 
 @dataclass(frozen=True)
