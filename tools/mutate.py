@@ -437,15 +437,15 @@ BREAKAGES: tuple[Breakage, ...] = (
     B(
         "profile-links-beyond-the-page-not-counted",
         "bot/store/read.py",
-        'more=others[0]["total"] - len(others),',
+        "more=len(links[kind, direction]) - len(page),",
         "more=0,",
         ("tests/test_store_read.py",),
     ),
     B(
         "profile-links-page-not-the-best-attested",
         "bot/store/read.py",
-        "ORDER BY attested DESC, name) AS place",
-        "ORDER BY name) AS place",
+        "key=lambda other: (-other[1][0], other[0])",
+        "key=lambda other: other[0]",
         ("tests/test_store_read.py",),
     ),
     B(

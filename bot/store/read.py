@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import heapq
 import json
 import random
 import sqlite3
@@ -71,27 +72,18 @@ LEFT JOIN actors a ON a.id = q.speaker_id"""
 _QUOTE_ORDER = " ORDER BY q.date IS NULL, q.date, d.key, q.paragraph, q.sentence, q.id"
 # Events by their first day, kept per library: a date range's count reads a row per day, not per event.
 _EVENT_DAYS_SQL = "SELECT coalesce(sum(t.events), 0) FROM event_days t WHERE {seen}"
-# An actor's links (the writer keeps them per library) both ways, each other actor once per type and
-# direction (ally_of is one link, read both ways); per group its best attested ``?2`` others (by name among
-# equals), and how many it has in all; each with the first sentence that states it.
-_RELATIONS_SQL = """WITH links(type, direction, other, attested, first) AS (
-    SELECT k.type, iif(k.type = 'ally_of', 'both', 'out'), k.target_id, k.attested, k.first_id
-    FROM actor_links k WHERE k.actor_id = ?1 AND {seen}
-    UNION ALL
-    SELECT k.type, iif(k.type = 'ally_of', 'both', 'in'), k.actor_id, k.attested, k.first_id
-    FROM actor_links k WHERE k.target_id = ?1 AND {seen}),
-grouped AS (
-    SELECT l.type, l.direction, o.name, sum(l.attested) AS attested, min(l.first) AS first
-    FROM links l JOIN actors o ON o.id = l.other GROUP BY l.type, l.direction, l.other),
-ranked AS (
-    SELECT g.*, count(*) OVER (PARTITION BY type, direction) AS total,
-           row_number() OVER (PARTITION BY type, direction ORDER BY attested DESC, name) AS place
-    FROM grouped g)
-SELECT r.type, r.direction, r.name, r.attested, r.total, d.key, coalesce(d.title, d.key) AS title,
-       x.paragraph, x.sentence
-FROM ranked r JOIN relations x ON x.id = r.first JOIN documents d ON d.id = x.document_id
-WHERE r.place <= ?2
-ORDER BY r.type, r.direction DESC, r.place"""
+# An actor's links both ways (the writer keeps them per library), with the other actor's name; ally_of
+# reads the same both ways. The profile groups them and keeps a page of each group.
+_LINKS_SQL = """SELECT k.type, iif(k.type = 'ally_of', 'both', 'out') AS direction, o.name, k.attested,
+       k.first_id
+FROM actor_links k JOIN actors o ON o.id = k.target_id WHERE k.actor_id = ?1 AND {seen}
+UNION ALL
+SELECT k.type, iif(k.type = 'ally_of', 'both', 'in'), o.name, k.attested, k.first_id
+FROM actor_links k JOIN actors o ON o.id = k.actor_id WHERE k.target_id = ?1 AND {seen}"""
+_DIRECTIONS: tuple[Direction, ...] = ("out", "in", "both")  # a profile's groups of one link type, in order
+# The statements (relations rows) first stating the links shown, to cite.
+_FIRST_STATED_SQL = """SELECT r.id, d.key, coalesce(d.title, d.key) AS title, r.paragraph, r.sentence
+FROM relations r JOIN documents d ON d.id = r.document_id WHERE r.id IN (SELECT value FROM json_each(?))"""
 # A profile's totals over the libraries a server sees, from the writer's row per actor and library.
 _ACTOR_TOTALS_SQL = """SELECT coalesce(sum(l.documents), 0) AS documents,
        coalesce(sum(l.mentions), 0) AS mentions, coalesce(sum(l.events), 0) AS events,
@@ -740,20 +732,35 @@ class Store:
         self, conn: sqlite3.Connection, actor_id: int, guild: int | None
     ) -> tuple[RelationGroup, ...]:
         """Links in both directions, grouped by (type, direction); ally_of reads the same both ways. Each
-        group holds its best attested other actors, as many as a field can show, and counts the rest."""
-        rows = _rows(conn, _RELATIONS_SQL.format(seen=visible(guild, "k")), (actor_id, RELATIONS_PER_GROUP))
-        groups: dict[tuple[RelationType, Direction], list[sqlite3.Row]] = {}
-        for row in rows:
-            groups.setdefault((row["type"], row["direction"]), []).append(row)
+        group holds its best attested other actors (by name among equals), as many as a field can show,
+        each with the first sentence that states the link, and counts the rest."""
+        links: dict[tuple[RelationType, Direction], dict[str, list[int]]] = {}
+        for row in _rows(conn, _LINKS_SQL.format(seen=visible(guild, "k")), (actor_id,)):
+            # each other actor once per group: summed over libraries (and ally_of's two directions)
+            group = links.setdefault((row["type"], row["direction"]), {})
+            attested, first = group.setdefault(row["name"], [0, row["first_id"]])
+            group[row["name"]] = [attested + row["attested"], min(first, row["first_id"])]
+        pages = {
+            key: heapq.nsmallest(
+                RELATIONS_PER_GROUP, group.items(), key=lambda other: (-other[1][0], other[0])
+            )
+            for key, group in sorted(
+                links.items(), key=lambda item: (item[0][0], _DIRECTIONS.index(item[0][1]))
+            )
+        }
+        firsts = [first for page in pages.values() for _, (_, first) in page]
+        cited = {row["id"]: _citation(row) for row in _rows(conn, _FIRST_STATED_SQL, (json.dumps(firsts),))}
         return tuple(
             RelationGroup(
                 type=kind,
                 direction=direction,
                 label=_relation_label(kind, direction),
-                actors=tuple(RelatedActor(r["name"], (_citation(r),), r["attested"]) for r in others),
-                more=others[0]["total"] - len(others),
+                actors=tuple(
+                    RelatedActor(name, (cited[first],), attested) for name, (attested, first) in page
+                ),
+                more=len(links[kind, direction]) - len(page),
             )
-            for (kind, direction), others in groups.items()
+            for (kind, direction), page in pages.items()
         )
 
     def _actor_documents(
