@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.runner import limit_malloc_arenas
 from bot.store import LATEST_VERSION
 from tests.store_fixtures import FAKE_PIPELINE, REPO, assert_healthy
 from tests.test_ingest import ARTICLE_ONE, ARTICLE_TWO, wreck_page_of
@@ -197,6 +196,7 @@ def test_bot_commands_dispatch_lazily_to_the_runner(
     for name in ("run", "playground", "sync"):
         setattr(runner, name, lambda settings, name=name: calls.append((name, settings.db_path)))
     monkeypatch.setitem(sys.modules, "bot.runner", runner)
+    monkeypatch.setattr("bot.runner", runner, raising=False)  # also if the real one was imported before
     assert main([*argv, "--db", str(tmp_path / "x.db")] if argv else []) == 0
     expected_db = tmp_path / "x.db" if argv else Path("data/briefing.db")
     assert calls == [(called, expected_db)]
@@ -292,6 +292,8 @@ def test_check_of_a_missing_store_or_not_a_store(tmp_path: Path) -> None:
 def test_malloc_arenas_are_capped_unless_the_operator_chose(monkeypatch: pytest.MonkeyPatch) -> None:
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("mallopt is glibc's")
+    from bot.runner import limit_malloc_arenas  # not at the top: the test above stands in for bot.runner
+
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert limit_malloc_arenas() is False  # the operator's setting stands
     monkeypatch.delenv("MALLOC_ARENA_MAX")
