@@ -127,7 +127,7 @@ def _significant(words: Iterable[str]) -> list[str]:
     return [word for word in words if word not in STOPWORDS]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Actor:
     """One actor as indexed, in tuples: 10,000 actors' worth of small sets cost tens of MB."""
 
@@ -146,11 +146,14 @@ class ActorResolver:
         self._compact: dict[str, tuple[int, str]] = {}
         self._acronyms: dict[str, list[tuple[int, str]]] = {}
         self._short_names: list[str] = []  # names written as acronyms ("ASEAN")
-        self._by_word: dict[str, set[int]] = {}
-        self._by_role_word: dict[str, set[int]] = {}
+        by_word: dict[str, set[int]] = {}
+        by_role_word: dict[str, set[int]] = {}
         terms: dict[str, set[tuple[int, str]]] = {}  # name, alias or word → (actor, written form)
         for number, record in enumerate(records):
-            self._add(number, record, terms)
+            self._add(number, record, terms, by_word, by_role_word)
+        # Kept as tuples: a set of one actor takes four times the memory, and most words name one or two.
+        self._by_word = {word: tuple(sorted(actors)) for word, actors in by_word.items()}
+        self._by_role_word = {word: tuple(sorted(actors)) for word, actors in by_role_word.items()}
         self._terms = sorted(terms)
         self._term_actors = [tuple(terms[term]) for term in self._terms]
         # Spelling similarity runs only over terms with the same first letter (rapidfuzz over every term
@@ -175,7 +178,14 @@ class ActorResolver:
     def __len__(self) -> int:
         return len(self._actors)
 
-    def _add(self, number: int, record: ActorRecord, terms: dict[str, set[tuple[int, str]]]) -> None:
+    def _add(
+        self,
+        number: int,
+        record: ActorRecord,
+        terms: dict[str, set[tuple[int, str]]],
+        by_word: dict[str, set[int]],
+        by_role_word: dict[str, set[int]],
+    ) -> None:
         forms = [(normalize_name(form), form) for form in (record.name, *record.aliases)]
         forms = [(norm, form) for norm, form in forms if norm]
         role_words = {w for role in record.roles for w in _significant(_fold(role).split())}
@@ -196,12 +206,12 @@ class ActorResolver:
             actor.form_words.append((tuple(dict.fromkeys(significant)), form))
             for word in significant:
                 words[word] = None
-                self._by_word.setdefault(word, set()).add(number)
+                by_word.setdefault(word, set()).add(number)
                 if len(word) >= 3:
                     terms.setdefault(word, set()).add((number, form))
         actor.words = tuple(words)
         for word in role_words:
-            self._by_role_word.setdefault(word, set()).add(number)
+            by_role_word.setdefault(word, set()).add(number)
 
     # -- lookups -----------------------------------------------------------------------------------------
 
@@ -369,9 +379,6 @@ class ActorResolver:
             bucket = self._role_words_by_initial.get(word[0], [])
             close = process.extract(word, bucket, scorer=fuzz.ratio, score_cutoff=CLOSE_ROLE_WORD)
             forms += [other for other, _, _ in close]
-        if len(forms) == 1:
-            return self._by_role_word[forms[0]]
-        forms = list(dict.fromkeys(forms))
         return set().union(*(self._by_role_word[form] for form in forms))
 
     def _word_matches(self, words: list[str]) -> Iterable[tuple[int, str, str, float]]:
