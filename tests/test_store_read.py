@@ -468,6 +468,23 @@ async def test_refresh_sees_a_concurrent_ingest(db: Path, reader: Store) -> None
     assert [g.label for g in egypt.relations] == ["backs"]
 
 
+async def test_refresh_asks_sqlite_only_when_the_wal_changed_or_a_while_passed(
+    reader: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await reader.refresh()
+    asked: list[str] = []
+    real = reader._conn.execute_fetchall
+
+    async def counted(sql: str, *args: object) -> object:
+        asked.append(sql)
+        return await real(sql, *args)
+
+    monkeypatch.setattr(reader._conn, "execute_fetchall", counted)
+    assert await reader.refresh() is False and asked == []  # nothing written since: a stat, no query
+    monkeypatch.setattr("bot.store.read.RECHECK_S", 0.0)
+    assert await reader.refresh() is False and asked == ["PRAGMA data_version"]
+
+
 async def test_meta_round_trip(reader: Store) -> None:
     assert await reader.meta("app_commands_hash") is None
     await reader.set_meta("app_commands_hash", "abc")

@@ -11,8 +11,10 @@ import asyncio
 import datetime as dt
 import heapq
 import json
+import os
 import random
 import sqlite3
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -93,6 +95,7 @@ _QUOTE_PAGE_SQL = """SELECT q.id FROM quotes q JOIN documents d ON d.id = q.docu
 LEFT JOIN actors a ON a.id = q.speaker_id"""
 
 
+RECHECK_S = 1.0  # refresh asks SQLite at least this often, even when the WAL file looks unchanged
 SEARCH_WINDOW = 500  # matching sentences ranked for /search (and read for /quote topic:), the most recent
 RANDOM_QUOTE_DRAWS = 32  # ids drawn at once for a random statement before drawing among a server's own
 PROFILE_CACHE_BYTES = 4_000_000  # profiles kept between ingests, by their rough size (see _footprint)
@@ -370,6 +373,9 @@ class Store:
         self._names: dict[int, dict[str, str]] = {}
         self._aliases: dict[int, dict[str, str]] = {}
         self._data_version = -1
+        self._wal = Path(f"{path}-wal")
+        self._wal_mark: tuple[int, int] | None = None  # the WAL file's (time, size) at the last look
+        self._checked_at = -RECHECK_S
         self.generation = 0  # goes up each time refresh sees a commit, so caches over the store know
         # Profiles only change when an ingest commits (which refresh notices), so each is built once.
         self._profiles: OrderedDict[tuple[int, str], tuple[ActorProfile, int]] = OrderedDict()
@@ -409,7 +415,10 @@ class Store:
 
     async def refresh(self) -> bool:
         """Reload the name index if another connection committed since the last look; True when it did.
-        Cheap (one PRAGMA) when nothing changed, so callers may run it before every command."""
+        Cheap when nothing changed (a look at the WAL file's size and time, else one PRAGMA), so callers
+        may run it before every command."""
+        if not self._may_have_changed():
+            return False
         async with self._lock:
             version = (await self._conn.execute_fetchall("PRAGMA data_version"))[0][0]
         if version == self._data_version:
@@ -419,6 +428,21 @@ class Store:
         self._profile_bytes = 0
         self._data_version = version
         self.generation += 1
+        return True
+
+    def _may_have_changed(self) -> bool:
+        """False when no connection can have committed since the last look: in WAL mode every commit
+        writes to the WAL file, and it was last looked at less than :data:`RECHECK_S` ago (a file's
+        times may be coarser than two commits apart). A stat, not a round trip to the reader's thread."""
+        now = time.monotonic()
+        try:
+            stat = os.stat(self._wal)
+            mark: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            mark = None
+        if mark is not None and mark == self._wal_mark and now - self._checked_at < RECHECK_S:
+            return False
+        self._wal_mark, self._checked_at = mark, now
         return True
 
     def scope(self, guild: int | None) -> int:
