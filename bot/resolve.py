@@ -35,6 +35,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -53,6 +54,9 @@ MIN_PREFIX = 4  # a prefix this long may answer on its own ("Kort"); shorter one
 MAX_QUERY = 100
 FUZZY_CANDIDATES = 40
 MAX_ROLE_MATCHES = 50  # actors a role phrase alone may bring up (a menu shows 25)
+PREFIX_SCAN = 200  # terms a typed prefix reads at most
+CROWDED_PREFIX = 50  # terms beginning with a short prefix beyond which its most mentioned actors are kept
+CROWDED_PREFIX_ACTORS = 25  # the most mentioned actors kept per such prefix (a menu shows 25)
 CLOSE_WORD = 0.8  # a typed word this similar to a name word counts as that word misspelt
 CLOSE_ROLE_WORD = 85  # rapidfuzz ratio for a role word spelt another way ("defence" / "defense")
 # Words that carry no name: never a surname, never an acronym letter, never a role word to match on.
@@ -155,7 +159,7 @@ class ActorResolver:
         self._by_word = {word: tuple(sorted(actors)) for word, actors in by_word.items()}
         self._by_role_word = {word: tuple(sorted(actors)) for word, actors in by_role_word.items()}
         self._terms = sorted(terms)
-        self._term_actors = [tuple(terms[term]) for term in self._terms]
+        self._term_actors = [tuple(sorted(terms[term])) for term in self._terms]
         # Spelling similarity runs only over terms with the same first letter (rapidfuzz over every term
         # costs ~15 ms at 10,000 actors); variants that differ there share a consonant skeleton instead.
         self._terms_by_initial: dict[str, list[int]] = {}
@@ -173,6 +177,7 @@ class ActorResolver:
         for word in self._words:
             if len(word) >= 4:
                 self._word_skeletons.setdefault(skeleton(word), []).append(word)
+        self._crowded = self._crowded_prefixes()
         self._top = sorted(range(len(self._actors)), key=lambda n: -self._actors[n].record.weight)
 
     def __len__(self) -> int:
@@ -436,12 +441,39 @@ class ActorResolver:
         return None
 
     def _prefix_matches(self, query: str) -> Iterable[tuple[int, str, str, float]]:
+        score = 85.0 if len(query) >= MIN_PREFIX else 80.0
+        if (heaviest := self._crowded.get(query)) is not None:  # "a": the most mentioned, not the first
+            for number, form in heaviest:
+                yield number, form, "prefix", score
+            return
         start = bisect.bisect_left(self._terms, query)
         end = bisect.bisect_right(self._terms, query + "\uffff")
-        score = 85.0 if len(query) >= MIN_PREFIX else 80.0
-        for position in range(start, min(end, start + 200)):
+        for position in range(start, min(end, start + PREFIX_SCAN)):
             for number, form in self._term_actors[position]:
                 yield number, form, "prefix", score
+
+    def _crowded_prefixes(self) -> dict[str, tuple[tuple[int, str], ...]]:
+        """For each prefix of up to three letters that more than :data:`CROWDED_PREFIX` terms begin with,
+        its most mentioned actors (each once, with the form the first such term gives): all a prefix match
+        can add to the first page, since such matches differ only by weight. So typing "a" costs the same
+        at any size, and offers the most mentioned actors rather than the alphabetically first."""
+        crowded: dict[str, tuple[tuple[int, str], ...]] = {}
+        for size in (1, 2, 3):
+            for prefix, positions in groupby(range(len(self._terms)), key=lambda p: self._terms[p][:size]):
+                group = list(positions)
+                if len(prefix) < size or len(group) <= CROWDED_PREFIX:
+                    continue
+                pairs: dict[int, tuple[int, str]] = {}  # the index's own (actor, form) pairs, not copies
+                for position in group:
+                    for pair in self._term_actors[position]:
+                        pairs.setdefault(pair[0], pair)
+                heaviest = heapq.nsmallest(
+                    CROWDED_PREFIX_ACTORS,
+                    pairs,
+                    key=lambda n: (-self._weight(n), self._actors[n].record.name),
+                )
+                crowded[prefix] = tuple(pairs[number] for number in heaviest)
+        return crowded
 
     def _spelling_matches(self, query: str) -> Iterable[tuple[int, str, str, float]]:
         """The whole text spelt like a whole name or a word of one."""

@@ -182,3 +182,13 @@ def test_role_phrases_read_like_the_role_in_the_articles(typed: str, actor: str)
 def test_one_word_of_a_long_role_only_suggests() -> None:
     resolution = RESOLVER.resolve("chairman")
     assert resolution.actor is None and resolution.candidates[0].name == "Yevgeny Prigozhin"
+
+
+@pytest.mark.parametrize("typed", ["a", "ab", "abr"])
+def test_a_short_prefix_many_names_begin_with_offers_the_most_mentioned(typed: str) -> None:
+    crowd = [ActorRecord(f"Abraham Ash {n:03d}", "person", (), (), 1) for n in range(300)]
+    known = ActorRecord("Abrantes Zone", "place", (), (), 90)  # after all of them alphabetically
+    resolver = ActorResolver([*crowd, known, ActorRecord("Abrams Unit", "armed_group", (), (), 50)])
+    ranked = [candidate.name for candidate in resolver.rank(typed, 25)]
+    assert ranked[:2] == ["Abrantes Zone", "Abrams Unit"] and len(ranked) == 25
+    assert ranked[2:] == [f"Abraham Ash {n:03d}" for n in range(23)]  # then by name among equals

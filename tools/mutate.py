@@ -456,6 +456,13 @@ BREAKAGES: tuple[Breakage, ...] = (
         ("tests/test_store_read.py",),
     ),
     B(
+        "crowded-prefix-reads-the-alphabetically-first",
+        "bot/resolve.py",
+        "        self._crowded = self._crowded_prefixes()\n",
+        "        self._crowded: dict[str, tuple[tuple[int, str], ...]] = {}\n",
+        ("tests/test_resolve.py",),
+    ),
+    B(
         "documents-page-not-merged-across-libraries",
         "bot/store/read.py",
         """f" ORDER BY {', '.join(order)} LIMIT ?1"
