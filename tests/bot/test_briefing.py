@@ -311,7 +311,11 @@ async def test_briefing_now_during_a_tick_posting_the_same_server_does_not_post_
     clock.now = FIRST_SLOT - timedelta(hours=1)
     await set_up(standin, owner, briefings)
     clock.now = FIRST_SLOT
-    _, now = await asyncio.gather(cog_of(bot).run_due(), standin.slash("briefing now", user=owner))
+    standin.rate_limit(MESSAGES, retry_after=0.3)  # holds the tick's send while /briefing now runs
+    tick = asyncio.create_task(cog_of(bot).run_due())
+    await standin.changed.wait_until(lambda: standin.count_requests("POST", MESSAGES) == 1, 5.0)
+    now = await standin.slash("briefing now", user=owner)
+    await tick
     await cog_of(bot).run_due()
     assert len(posts(standin, briefings)) == 1
     assert now.content == f"Today's briefing is going out in <#{briefings.id}> right now."
