@@ -309,7 +309,7 @@ def _report(
             *rows,
             "",
             f"Work of our own over the bare bot, at the median: {extra:.1f} ms at most. The bare bot does "
-            "nothing; ours reads the store through aiosqlite's thread and renders an embed. On loopback that "
+            "nothing; ours reads the store on its reader thread and renders an embed. On loopback that "
             "is a large ratio (target 1.3×, not met) of a tiny number; against a network round trip to "
             "Discord of tens of milliseconds it is noise.",
             "",
