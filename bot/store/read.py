@@ -365,7 +365,7 @@ class Store:
         self.path = path
         self._lock = asyncio.Lock()
         # Long reads done after an answer was deferred (a briefing's material) have a connection of their
-        # own, so the commands' short queries never wait behind them on the one connection's thread.
+        # own, so the commands' short reads never wait behind them on the reader's thread.
         self._background = background
         self._background_lock = asyncio.Lock()
         self._reader = reader
@@ -758,12 +758,12 @@ class Store:
         """Links in both directions, grouped by (type, direction); ally_of reads the same both ways. Each
         group holds its best attested other actors (by name among equals), as many as a field can show,
         each with the first sentence that states the link, and counts the rest."""
-        links: dict[tuple[RelationType, Direction], dict[str, list[int]]] = {}
+        links: dict[tuple[RelationType, Direction], dict[str, tuple[int, int]]] = {}
         for row in _rows(conn, _LINKS_SQL.format(seen=visible(guild, "k")), (actor_id,)):
             # each other actor once per group: summed over libraries (and ally_of's two directions)
             group = links.setdefault((row["type"], row["direction"]), {})
-            attested, first = group.setdefault(row["name"], [0, row["first_id"]])
-            group[row["name"]] = [attested + row["attested"], min(first, row["first_id"])]
+            attested, first = group.get(row["name"], (0, row["first_id"]))
+            group[row["name"]] = (attested + row["attested"], min(first, row["first_id"]))
         pages = {
             key: heapq.nsmallest(
                 RELATIONS_PER_GROUP, group.items(), key=lambda other: (-other[1][0], other[0])
